@@ -1,0 +1,69 @@
+# Accord: `make run` serves the demo on embedded defaults; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+REQ_HASH := $(shell cat requirements.txt | sha1sum | cut -c1-12)
+TEST_HASH := $(shell cat requirements.txt requirements-test.txt | sha1sum | cut -c1-12)
+
+.PHONY: run test install install-test web worker migrate demo lint bench-import clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.deps-$(REQ_HASH): requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test-deps-$(TEST_HASH): requirements.txt requirements-test.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+install: $(VENV)/.deps-$(REQ_HASH)
+
+# Browser tests drive Debian's chromium; install it when it is missing.
+install-test: $(VENV)/.test-deps-$(TEST_HASH)
+	@command -v chromium >/dev/null || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput -v0
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+# The web server and a Celery worker together; Ctrl+C stops both.
+run: demo
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	@echo ""
+	@echo "Accord is running at http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
+	@echo "Sign in as lead, ana, ben or chloe with the password accord-demo."
+	@echo ""
+	@$(BIN)/celery -A annotator worker --loglevel=WARNING --concurrency=2 & WORKER=$$!; \
+	  trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
+
+web: install
+	$(BIN)/gunicorn annotator.wsgi --bind $(HOST):$(PORT) --workers 3
+
+worker: install
+	$(BIN)/celery -A annotator worker --loglevel=INFO
+
+lint: install-test
+	$(BIN)/ruff check annotator api frontend tests bench
+
+test: install-test
+	$(BIN)/ruff check annotator api frontend tests bench
+	node --test tests/js/
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench-import: install-test
+	$(BIN)/python bench/run.py import
+
+clean:
+	rm -rf var test-artifacts

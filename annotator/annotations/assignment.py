@@ -1,0 +1,132 @@
+"""Handing out work: each sentence to at most k annotators, in document order.
+
+Every path that creates an assignment first locks the sentence row
+(``select_for_update(skip_locked=True)`` on PostgreSQL), then counts the sentence's live
+assignments with a fresh statement. Because all assigners hold that lock while counting
+and inserting, two requests can never both take the last of the k places. On SQLite the
+lock is a no-op, but writes there are serialised by ``BEGIN IMMEDIATE`` (settings), which
+gives the same guarantee.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from annotator.core.errors import DomainError
+from annotator.documents.models import Sentence
+from annotator.projects.models import Membership, Project, Role
+
+from .models import Annotation, AnnotationStatus, Assignment, AssignmentState
+
+MAX_CANDIDATES = 50
+
+
+def _expired(project: Project) -> Q:
+    cutoff = timezone.now() - timedelta(minutes=project.assignment_timeout_minutes)
+    return Q(state=AssignmentState.OPEN, assigned_at__lt=cutoff)
+
+
+def assignments_release_expired(*, project: Project) -> int:
+    """Put open assignments older than the project's timeout back in the pool.
+    The annotator's draft, if any, is kept. Returns how many were released."""
+    released, _ = Assignment.objects.filter(_expired(project), project=project).delete()
+    return released
+
+
+def _live_count(sentence_id: int, project: Project) -> int:
+    return Assignment.objects.filter(sentence_id=sentence_id).exclude(_expired(project)).count()
+
+
+def _lock(queryset):  # type: ignore[no-untyped-def]
+    if connection.features.has_select_for_update_skip_locked:
+        return queryset.select_for_update(skip_locked=True, of=("self",))
+    return queryset
+
+
+def assignment_next(*, project: Project, annotator: Any) -> Assignment | None:
+    """The annotator's current work item, or a newly assigned sentence; None when done.
+
+    An open assignment (a sentence served but not yet submitted or skipped) is returned
+    again first, so a reload resumes where the annotator was. Safe to call concurrently.
+    """
+    current = (
+        Assignment.objects.filter(project=project, annotator=annotator, state=AssignmentState.OPEN)
+        .exclude(_expired(project))
+        .select_related("sentence__document")
+        .order_by("sentence__document_id", "sentence__index")
+        .first()
+    )
+    if current is not None:
+        return current
+    assignments_release_expired(project=project)
+    mine = Assignment.objects.filter(sentence=OuterRef("pk"), annotator=annotator)
+    checked: list[int] = []
+    with transaction.atomic():
+        for _ in range(MAX_CANDIDATES):
+            candidate = (
+                _lock(
+                    Sentence.objects.filter(project=project)
+                    .exclude(Exists(mine))
+                    .exclude(pk__in=checked)
+                    .order_by("document_id", "index")
+                    .only("id")
+                )
+                .values_list("id", flat=True)
+                .first()
+            )
+            if candidate is None:
+                return None
+            # A fresh count while holding the sentence lock: see the module docstring.
+            if _live_count(candidate, project) < project.overlap:
+                assignment = Assignment.objects.create(project=project, sentence_id=candidate, annotator=annotator)
+                return Assignment.objects.select_related("sentence__document").get(pk=assignment.pk)
+            checked.append(candidate)
+    return None
+
+
+def assignment_create(*, project: Project, sentence: Sentence, annotator: Any) -> Assignment:
+    """A lead gives a sentence to an annotator by hand (still at most k per sentence)."""
+    if not Membership.objects.filter(project=project, user=annotator, role=Role.ANNOTATOR).exists():
+        raise DomainError("that user is not an annotator of this project", field="annotator")
+    if sentence.project_id != project.pk:
+        raise DomainError("that sentence is not in this project", field="sentence")
+    with transaction.atomic():
+        _lock(Sentence.objects.filter(pk=sentence.pk)).values_list("id", flat=True).first()
+        if Assignment.objects.filter(sentence=sentence, annotator=annotator).exists():
+            raise DomainError("the annotator already has this sentence", field="sentence")
+        if _live_count(sentence.pk, project) >= project.overlap:
+            raise DomainError(f"this sentence already has {project.overlap} annotators (the project's k)", field="sentence")
+        return Assignment.objects.create(project=project, sentence=sentence, annotator=annotator)
+
+
+def assignment_release(*, assignment: Assignment) -> None:
+    """A lead takes a sentence back from an annotator; their submitted work stays, a
+    draft stays too (it is simply no longer theirs to finish)."""
+    if assignment.state != AssignmentState.OPEN:
+        raise DomainError("only an open assignment can be released; the work is already done", field="assignment")
+    assignment.delete()
+
+
+def assignment_mark(*, sentence_id: int, annotator: Any, status: str) -> None:
+    """Keep the assignment in step with the annotation just saved."""
+    now = timezone.now()
+    if status == AnnotationStatus.SUBMITTED:
+        fields = {"state": AssignmentState.DONE, "completed_at": now}
+    elif status == AnnotationStatus.SKIPPED:
+        fields = {"state": AssignmentState.SKIPPED, "completed_at": now}
+    else:  # a draft keeps the assignment alive: activity resets the timeout
+        fields = {"state": AssignmentState.OPEN, "completed_at": None, "assigned_at": now}
+    Assignment.objects.filter(sentence_id=sentence_id, annotator=annotator).update(**fields)
+
+
+def may_annotate(*, sentence: Sentence, annotator: Any) -> bool:
+    """An annotator may save a sentence that is assigned to them (or that they annotated)."""
+    return (
+        Assignment.objects.filter(sentence=sentence, annotator=annotator).exists()
+        or Annotation.objects.filter(sentence=sentence, annotator=annotator).exists()
+    )

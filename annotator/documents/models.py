@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+
+from annotator.projects.models import Project
+
+
+class Document(models.Model):
+    """One imported article. ``content_hash`` keeps the same text out of a project twice."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=1000)
+    source = models.CharField(max_length=1000, blank=True, default="")
+    published = models.DateField(null=True, blank=True)
+    text = models.TextField()
+    meta = models.JSONField(default=dict, blank=True)
+    content_hash = models.CharField(max_length=64)
+    sentence_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "content_hash"], name="document_unique_content"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Sentence(models.Model):
+    """A sentence of a document: ``document.text[start:end] == text``.
+
+    ``tokens`` holds ``[[start, end], ...]`` code-point offsets relative to ``text``.
+    ``project`` is denormalised so that work queues and exports read one table.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="sentences")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="sentences")
+    index = models.PositiveIntegerField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+    tokens = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["document_id", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "index"], name="sentence_unique_index"),
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="sentence_start_before_end"),
+        ]
+        indexes = [models.Index(fields=["project", "document", "index"], name="sentence_project_order")]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}#{self.index}"

@@ -1,0 +1,3 @@
+"""Local development on the embedded defaults (``make run``)."""
+
+from .base import *  # noqa: F403

@@ -1,0 +1,43 @@
+"""Every environment read of the project happens here, once.
+
+Each variable has an embedded default so that ``make run`` works on a fresh machine:
+a SQLite file and a filesystem message broker in the project folder (see README).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = BASE_DIR / "var"  # local state for the embedded defaults (git-ignored)
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DJANGO_ENV = os.environ.get("DJANGO_ENV", "development")
+DEBUG = _bool("DEBUG", DJANGO_ENV == "development")
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'accord.sqlite3'}")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "django-db")
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(VAR_DIR / "media")))
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+CI = _bool("CI", False)
+# Test-only: where the test suite finds its real services (tests/ and annotator.settings.test).
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def settings_module() -> str:
+    """The settings module for DJANGO_ENV (used by manage.py, wsgi.py and celery.py)."""
+    return "annotator.settings.production" if DJANGO_ENV == "production" else "annotator.settings.development"

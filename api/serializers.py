@@ -1,0 +1,221 @@
+"""Request and response shapes. Serializers read attributes only; services do the work."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from annotator.jobs.models import JobState
+from annotator.projects.models import Project
+
+
+class ErrorItemSerializer(serializers.Serializer):
+    field = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    field = serializers.CharField(allow_null=True)
+    errors = ErrorItemSerializer(many=True)
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    role = serializers.SerializerMethodField()
+    sentence_count = serializers.IntegerField(read_only=True, default=None)
+    document_count = serializers.IntegerField(read_only=True, default=None)
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "description",
+            "guidelines",
+            "guidelines_version",
+            "label_schema",
+            "overlap",
+            "assignment_timeout_minutes",
+            "role",
+            "sentence_count",
+            "document_count",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_role(self, project: Project) -> str | None:
+        roles = self.context.get("roles") or {}
+        return roles.get(project.pk)
+
+
+class ProjectCreateSerializer(serializers.Serializer):
+    slug = serializers.CharField(max_length=100)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True)
+    guidelines = serializers.CharField(required=False, allow_blank=True)
+    label_schema = serializers.JSONField()
+    overlap = serializers.IntegerField(required=False, default=2)
+
+
+class ProjectUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    guidelines = serializers.CharField(required=False, allow_blank=True)
+    label_schema = serializers.JSONField(required=False)
+    overlap = serializers.IntegerField(required=False)
+    assignment_timeout_minutes = serializers.IntegerField(required=False)
+
+
+class JobSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    project = serializers.IntegerField(allow_null=True)
+    state = serializers.ChoiceField(choices=JobState.values)
+    progress = serializers.IntegerField(min_value=0, max_value=100)
+    message = serializers.CharField()
+    result = serializers.JSONField(allow_null=True)
+    error = serializers.CharField(allow_blank=True)
+    worker_alive = serializers.BooleanField(allow_null=True, help_text="null unless the job is queued")
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+
+class JobStartedSerializer(serializers.Serializer):
+    job = serializers.IntegerField()
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+
+
+class SpanSerializer(serializers.Serializer):
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+
+
+class EntitySerializer(SpanSerializer):
+    label = serializers.CharField()
+
+
+class StanceSerializer(serializers.Serializer):
+    target = serializers.CharField()
+    label = serializers.CharField()
+
+
+class ArgumentSerializer(SpanSerializer):
+    role = serializers.CharField()
+
+
+class EventSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    trigger = SpanSerializer()
+    arguments = ArgumentSerializer(many=True)
+
+
+class AnnotationSerializer(serializers.Serializer):
+    """CONTRACT.md's annotation shape. Used for documentation and output; input is
+    validated by the one validation function (annotator.annotations.validation)."""
+
+    entities = EntitySerializer(many=True)
+    stance = StanceSerializer(many=True)
+    events = EventSerializer(many=True)
+    status = serializers.ChoiceField(choices=["draft", "submitted", "skipped"])
+    version = serializers.IntegerField(help_text="the version you last read; 0 for a new annotation")
+    unsure = serializers.BooleanField(required=False)
+    seconds = serializers.FloatField(required=False)
+    skip_reason = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+
+def annotation_data(annotation) -> dict:  # type: ignore[no-untyped-def]
+    """An Annotation row in the CONTRACT.md shape."""
+    return {
+        **annotation.labels,
+        "status": annotation.status,
+        "version": annotation.version,
+        "unsure": annotation.unsure,
+        "seconds": annotation.seconds,
+        "skip_reason": annotation.skip_reason,
+        "note": annotation.note,
+        "updated_at": annotation.updated_at,
+    }
+
+
+class ConflictSerializer(ErrorSerializer):
+    current = AnnotationSerializer()
+
+
+class ContextSentenceSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    text = serializers.CharField()
+
+
+class ContextSerializer(serializers.Serializer):
+    before = ContextSentenceSerializer(many=True)
+    after = ContextSentenceSerializer(many=True)
+
+
+class DocumentBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    source = serializers.CharField()
+    published = serializers.DateField(allow_null=True)
+
+
+class SentenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    tokens = serializers.ListField(child=serializers.ListField(child=serializers.IntegerField()))
+    index = serializers.IntegerField()
+    document = DocumentBriefSerializer()
+    document_sentences = serializers.IntegerField()
+    context = ContextSerializer()
+
+
+class ProgressSerializer(serializers.Serializer):
+    done = serializers.IntegerField()
+    assigned = serializers.IntegerField()
+    remaining = serializers.IntegerField()
+
+
+class WorkItemSerializer(serializers.Serializer):
+    sentence = SentenceSerializer()
+    annotation = AnnotationSerializer(allow_null=True)
+    progress = ProgressSerializer()
+
+
+class QueueItemSerializer(serializers.Serializer):
+    sentence = serializers.IntegerField(source="sentence_id")
+    document_title = serializers.CharField(source="sentence.document.title")
+    index = serializers.IntegerField(source="sentence.index")
+    state = serializers.CharField()
+    status = serializers.CharField(source="annotation_status", allow_null=True)
+    updated_at = serializers.DateTimeField(source="annotation_updated_at", allow_null=True)
+
+
+class AssignmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    sentence = serializers.IntegerField(source="sentence_id")
+    sentence_index = serializers.IntegerField(source="sentence.index")
+    document = serializers.IntegerField(source="sentence.document_id")
+    annotator = serializers.CharField(source="annotator.username")
+    state = serializers.CharField()
+    assigned_at = serializers.DateTimeField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+
+
+class AssignmentCreateSerializer(serializers.Serializer):
+    sentence = serializers.IntegerField()
+    annotator = serializers.CharField(help_text="username")

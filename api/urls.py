@@ -1,0 +1,23 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from api.views import annotations, auth, jobs, projects
+
+app_name = "api"
+
+urlpatterns = [
+    path("auth/token/", auth.TokenView.as_view(), name="token"),
+    path("auth/token/revoke/", auth.TokenRevokeView.as_view(), name="token-revoke"),
+    path("projects/", projects.ProjectListView.as_view(), name="projects"),
+    path("projects/<int:pk>/", projects.ProjectDetailView.as_view(), name="project"),
+    path("projects/<int:project_id>/imports/", projects.ProjectImportView.as_view(), name="project-imports"),
+    path("projects/<int:project_id>/next/", annotations.NextView.as_view(), name="next"),
+    path("projects/<int:project_id>/queue/", annotations.QueueView.as_view(), name="queue"),
+    path("projects/<int:project_id>/assignments/", annotations.AssignmentListView.as_view(), name="assignments"),
+    path("assignments/<int:pk>/", annotations.AssignmentDetailView.as_view(), name="assignment"),
+    path("sentences/<int:sentence_id>/", annotations.SentenceView.as_view(), name="sentence"),
+    path("sentences/<int:sentence_id>/annotation/", annotations.AnnotationView.as_view(), name="annotation"),
+    path("jobs/<int:pk>/", jobs.JobDetailView.as_view(), name="job"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]

@@ -1,0 +1,89 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotator.documents.services import articles_import_enqueue
+from annotator.projects.models import Membership
+from annotator.projects.selectors import projects_for_user
+from annotator.projects.services import project_create, project_update
+from api.permissions import IsLead, IsMember, project_for
+from api.serializers import (
+    ErrorSerializer,
+    ImportUploadSerializer,
+    JobStartedSerializer,
+    ProjectCreateSerializer,
+    ProjectSerializer,
+    ProjectUpdateSerializer,
+)
+
+
+def _roles(user) -> dict[int, str]:  # type: ignore[no-untyped-def]
+    return dict(Membership.objects.filter(user=user).values_list("project_id", "role"))
+
+
+class ProjectListView(ListAPIView):
+    """The caller's projects (paginated); POST creates one with the caller as lead."""
+
+    serializer_class = ProjectSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return projects_for_user(user=self.request.user)
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "roles": _roles(self.request.user)}
+
+    @extend_schema(request=ProjectCreateSerializer, responses={201: ProjectSerializer, 400: ErrorSerializer})
+    def post(self, request: Request) -> Response:
+        data = ProjectCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        project = project_create(created_by=request.user, **data.validated_data)
+        return Response(
+            ProjectSerializer(project, context={"roles": {project.pk: "lead"}}).data, status=status.HTTP_201_CREATED
+        )
+
+
+class ProjectDetailView(APIView):
+    permission_classes = [IsAuthenticated & IsMember]
+
+    def _project(self, request: Request, pk: int):  # type: ignore[no-untyped-def]
+        project_for(request, pk)
+        return get_object_or_404(projects_for_user(user=request.user), pk=pk)
+
+    @extend_schema(responses={200: ProjectSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        project = self._project(request, pk)
+        return Response(ProjectSerializer(project, context={"roles": {pk: request.project_role}}).data)
+
+    @extend_schema(request=ProjectUpdateSerializer, responses={200: ProjectSerializer, 400: ErrorSerializer})
+    def patch(self, request: Request, pk: int) -> Response:
+        project = self._project(request, pk)
+        if request.project_role != "lead":
+            return Response({"detail": "only a lead can change the project", "field": None, "errors": []}, status=403)
+        data = ProjectUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        project_update(project=project, **data.validated_data)
+        return self.get(request, pk)
+
+
+class ProjectImportView(APIView):
+    """Upload article files (.txt, .jsonl, .csv); they are checked at once, then imported
+    by a background job whose progress ``GET /api/jobs/{id}/`` reports."""
+
+    permission_classes = [IsAuthenticated & IsLead]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": ImportUploadSerializer}, responses={202: JobStartedSerializer, 400: ErrorSerializer})
+    def post(self, request: Request, project_id: int) -> Response:
+        project = project_for(request, project_id)
+        data = ImportUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        uploads = [(f.name, f.read()) for f in data.validated_data["files"]]
+        job = articles_import_enqueue(project=project, uploads=uploads, created_by=request.user)
+        return Response({"job": job.id}, status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,34 @@
+"""Pages. Each view reads through selectors and renders a template; no logic here."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from annotator.projects.models import Project, Role
+from annotator.projects.selectors import members_of, project_progress, projects_for_user, role_of
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    projects = list(projects_for_user(user=request.user))
+    roles = dict(request.user.memberships.values_list("project_id", "role"))
+    rows = [{"project": p, "role": roles.get(p.pk), "progress": project_progress(project=p)} for p in projects]
+    return render(request, "frontend/home.html", {"rows": rows})
+
+
+@login_required
+def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    project = Project.objects.filter(slug=slug).first()
+    role = role_of(user=request.user, project_id=project.pk) if project else None
+    if project is None or role is None:
+        raise Http404("no such project")
+    context = {
+        "project": project,
+        "role": role,
+        "progress": project_progress(project=project),
+        "documents": project.documents.order_by("id").only("id", "title", "source", "published")[:200],
+        "members": members_of(project=project) if role == Role.LEAD else [],
+    }
+    return render(request, "frontend/project.html", context)
