@@ -1,0 +1,65 @@
+import pytest
+
+from annotator.core.errors import DomainError
+from annotator.documents.models import Document, Sentence
+from annotator.documents.services import articles_import
+from tests.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_import_counts_articles_sentences_and_duplicates():
+    project = ProjectFactory()
+    jsonl = (
+        '{"title": "A", "text": "Putin met Kim. They signed a pact."}\n'
+        '{"title": "B", "text": "Seoul protested."}\n'
+        '{"title": "A again", "text": "Putin  met Kim.\\nThey signed a pact."}\n'
+    )
+    summary = articles_import(project=project, files=[("n.jsonl", jsonl.encode())])
+    assert summary.line() == "imported 2 articles, 3 sentences; skipped 1 duplicate"
+    again = articles_import(project=project, files=[("n.jsonl", jsonl.encode())])
+    assert again.line() == "imported 0 articles, 0 sentences; skipped 3 duplicates"
+    for sentence in Sentence.objects.select_related("document"):
+        assert sentence.document.text[sentence.start : sentence.end] == sentence.text
+    assert list(Document.objects.values_list("sentence_count", flat=True)) == [2, 1]
+
+
+def test_a_bad_file_imports_nothing_from_any_file():
+    project = ProjectFactory()
+    good = ("good.txt", b"Title\nA fine sentence.")
+    bad = ("bad.jsonl", b'{"title": "x", "text": "ok"}\n{"title": "y", "text": ""}\n')
+    with pytest.raises(DomainError) as info:
+        articles_import(project=project, files=[good, bad])
+    assert info.value.field == "file"
+    assert info.value.message == "bad.jsonl, line 2: text is empty"
+    assert Document.objects.count() == 0 and Sentence.objects.count() == 0
+
+
+def test_a_database_failure_mid_import_rolls_back_everything(monkeypatch):
+    project = ProjectFactory()
+    from annotator.documents import services
+
+    calls = {"n": 0}
+    original = Sentence.objects.bulk_create
+
+    def failing_bulk_create(objs, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("disk full")
+        return original(objs, *args, **kwargs)
+
+    monkeypatch.setattr(services, "BATCH", 5)
+    monkeypatch.setattr(Sentence.objects, "bulk_create", failing_bulk_create)
+    lines = "\n".join(f'{{"title": "T{d}", "text": "One {d}. Two {d}. Three {d}. Four {d}. Five {d}. Six {d}."}}' for d in range(4))
+    with pytest.raises(RuntimeError):
+        articles_import(project=project, files=[("a.jsonl", lines.encode())])
+    assert calls["n"] == 2
+    assert Document.objects.count() == 0 and Sentence.objects.count() == 0
+
+
+def test_import_query_count_does_not_grow_with_sentences(django_assert_max_num_queries):
+    project = ProjectFactory()
+    lines = "\n".join(f'{{"title": "T{i}", "text": "One {i}. Two {i}. Three {i}."}}' for i in range(300))
+    with django_assert_max_num_queries(12):
+        summary = articles_import(project=project, files=[("many.jsonl", lines.encode())])
+    assert summary.sentences == 900

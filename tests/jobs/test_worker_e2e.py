@@ -1,0 +1,49 @@
+"""End to end: a real Celery worker process on real Redis runs a real import job."""
+
+import pytest
+
+from annotator.documents.models import Document, Sentence
+from annotator.documents.services import articles_import_enqueue
+from annotator.jobs.models import Job, JobState
+from tests.conftest import wait_for
+from tests.factories import ProjectFactory
+
+pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def test_an_import_job_reaches_done_through_a_real_worker(media_root, celery_worker):
+    project = ProjectFactory()
+    uploads = [("news.jsonl", '{"title": "A", "text": "Putin met Kim. Seoul protested."}\n'.encode())]
+    job = articles_import_enqueue(project=project, uploads=uploads)  # on_commit: autocommit enqueues now
+
+    def finished():
+        job.refresh_from_db()
+        return job.state in (JobState.DONE, JobState.FAILED)
+
+    wait_for(finished, 90, what=f"job {job.id} to finish; worker log:\n{celery_worker.output()}")
+    assert job.state == JobState.DONE, job.error
+    assert job.result["summary"] == "imported 1 article, 2 sentences"
+    assert Document.objects.filter(project=project).count() == 1
+    assert Sentence.objects.filter(project=project).count() == 2
+    assert not list((media_root / "imports").rglob("*.jsonl")), "uploads are removed after import"
+
+
+def test_a_bad_upload_fails_the_job_with_file_and_line(media_root, celery_worker):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from annotator.documents.tasks import import_articles_job
+    from annotator.jobs.services import job_create
+
+    project = ProjectFactory()
+    path = default_storage.save("imports/x/bad.jsonl", ContentFile(b'{"title": "a"}\n'))
+    job = job_create(
+        kind="import_articles",
+        project=project,
+        params={"files": [{"name": "bad.jsonl", "path": path}]},
+        enqueue=lambda job_id: import_articles_job.delay(job_id),
+    )
+    wait_for(lambda: Job.objects.get(pk=job.id).state == JobState.FAILED, 90, what="the job to fail")
+    job.refresh_from_db()
+    assert job.error == "bad.jsonl, line 1: missing text field"
+    assert Document.objects.filter(project=project).count() == 0
