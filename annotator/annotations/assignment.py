@@ -42,9 +42,9 @@ def _live_count(sentence_id: int, project: Project) -> int:
     return Assignment.objects.filter(sentence_id=sentence_id).exclude(_expired(project)).count()
 
 
-def _lock(queryset):  # type: ignore[no-untyped-def]
+def _lock(queryset, *, skip_locked: bool = True):  # type: ignore[no-untyped-def]
     if connection.features.has_select_for_update_skip_locked:
-        return queryset.select_for_update(skip_locked=True, of=("self",))
+        return queryset.select_for_update(skip_locked=skip_locked, of=("self",))
     return queryset
 
 
@@ -68,17 +68,18 @@ def assignment_next(*, project: Project, annotator: Any) -> Assignment | None:
     checked: list[int] = []
     with transaction.atomic():
         for _ in range(MAX_CANDIDATES):
-            candidate = (
-                _lock(
-                    Sentence.objects.filter(project=project)
-                    .exclude(Exists(mine))
-                    .exclude(pk__in=checked)
-                    .order_by("document_id", "index")
-                    .only("id")
-                )
-                .values_list("id", flat=True)
-                .first()
+            pool = (
+                Sentence.objects.filter(project=project)
+                .exclude(Exists(mine))
+                .exclude(pk__in=checked)
+                .order_by("document_id", "index")
+                .only("id")
             )
+            candidate = _lock(pool).values_list("id", flat=True).first()
+            if candidate is None:
+                # Every candidate may be locked by a concurrent request: wait for the
+                # first one rather than wrongly answering "nothing left".
+                candidate = _lock(pool, skip_locked=False).values_list("id", flat=True).first()
             if candidate is None:
                 return None
             # A fresh count while holding the sentence lock: see the module docstring.

@@ -58,9 +58,9 @@ class NextView(APIView):
     permission_classes = [IsAuthenticated & IsAnnotator]
 
     @extend_schema(responses={200: WorkItemSerializer, 204: OpenApiResponse(description="nothing left to annotate")})
-    def get(self, request: Request, project_id: int) -> Response:
+    def get(self, request: Request, pk: int) -> Response:
         """The caller's next sentence (their open one first), with context and their draft."""
-        project = project_for(request, project_id)
+        project = project_for(request, pk)
         assignment = assignment_next(project=project, annotator=request.user)
         if assignment is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
@@ -73,18 +73,18 @@ class SentenceView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={200: WorkItemSerializer})
-    def get(self, request: Request, sentence_id: int) -> Response:
+    def get(self, request: Request, pk: int) -> Response:
         """A sentence from the caller's own assignments (to go back to earlier work)."""
-        return Response(_work_item(_own_sentence(request, sentence_id), request.user))
+        return Response(_work_item(_own_sentence(request, pk), request.user))
 
 
 class AnnotationView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={200: AnnotationSerializer})
-    def get(self, request: Request, sentence_id: int) -> Response:
+    def get(self, request: Request, pk: int) -> Response:
         """The caller's own annotation of the sentence; 404 if none."""
-        sentence = _own_sentence(request, sentence_id)
+        sentence = _own_sentence(request, pk)
         annotation = annotation_of(sentence_id=sentence.pk, annotator=request.user)
         if annotation is None:
             raise Http404("you have not annotated this sentence")
@@ -94,10 +94,10 @@ class AnnotationView(APIView):
         request=AnnotationSerializer,
         responses={200: AnnotationSerializer, 400: ErrorSerializer, 404: ErrorSerializer, 409: ConflictSerializer},
     )
-    def put(self, request: Request, sentence_id: int) -> Response:
+    def put(self, request: Request, pk: int) -> Response:
         """Save the caller's annotation. ``version`` must be the one last read (0 when
         new); a stale one gets 409 with the stored annotation in ``current``."""
-        sentence = _own_sentence(request, sentence_id)
+        sentence = _own_sentence(request, pk)
         try:
             annotation = annotation_put(sentence=sentence, annotator=request.user, payload=request.data)
         except Conflict as exc:
@@ -121,7 +121,7 @@ class QueueView(ListAPIView):
     permission_classes = [IsAuthenticated & IsAnnotator]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        project = project_for(self.request, self.kwargs["project_id"])
+        project = project_for(self.request, self.kwargs["pk"])
         return queue_of(project=project, annotator=self.request.user)
 
 
@@ -133,7 +133,7 @@ class AssignmentListView(ListAPIView):
     permission_classes = [IsAuthenticated & IsLead]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        project = project_for(self.request, self.kwargs["project_id"])
+        project = project_for(self.request, self.kwargs["pk"])
         queryset = assignments_of_project(project=project)
         if annotator := self.request.query_params.get("annotator"):
             queryset = queryset.filter(annotator__username=annotator)
@@ -142,8 +142,8 @@ class AssignmentListView(ListAPIView):
         return queryset
 
     @extend_schema(request=AssignmentCreateSerializer, responses={201: AssignmentSerializer, 400: ErrorSerializer})
-    def post(self, request: Request, project_id: int) -> Response:
-        project = project_for(request, project_id)
+    def post(self, request: Request, pk: int) -> Response:
+        project = project_for(request, pk)
         data = AssignmentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         sentence = Sentence.objects.filter(pk=data.validated_data["sentence"], project=project).first()

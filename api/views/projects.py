@@ -80,8 +80,8 @@ class ProjectImportView(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(request={"multipart/form-data": ImportUploadSerializer}, responses={202: JobStartedSerializer, 400: ErrorSerializer})
-    def post(self, request: Request, project_id: int) -> Response:
-        project = project_for(request, project_id)
+    def post(self, request: Request, pk: int) -> Response:
+        project = project_for(request, pk)
         data = ImportUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         uploads = [(f.name, f.read()) for f in data.validated_data["files"]]
