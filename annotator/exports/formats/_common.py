@@ -1,0 +1,160 @@
+"""Helpers shared by the format writers: token alignment, overlap resolution, naming."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from annotator.exports.formats import ExportStats, FormatWriter, GoldRecord
+
+SPLITS = ("train", "dev", "test")
+
+
+def run_writer(writer: FormatWriter, records: Iterable[GoldRecord]) -> ExportStats:
+    """Feed every record to ``writer`` and close it (also on error, so files are flushed)."""
+    try:
+        for record in records:
+            writer.add(record)
+    finally:
+        stats = writer.close()
+    return stats
+
+
+def record_split(record: GoldRecord, stats: ExportStats) -> str:
+    """The record's split; missing or unknown splits go to ``train`` and are counted."""
+    split = record["document"].get("split")
+    if split in SPLITS:
+        return str(split)
+    stats.problem(
+        "split_missing", sentence_id=record["sentence"]["id"], detail=f"split={split!r}"
+    )
+    return "train"
+
+
+@dataclass(frozen=True, slots=True)
+class TokenSpan:
+    """A span mapped onto tokens: tokens ``[first, last)``; ``snapped`` if the character
+    offsets did not fall on token boundaries and were widened outward."""
+
+    first: int
+    last: int
+    label: str
+    snapped: bool
+    index: int  # position of the span in the input list, for stable tie-breaking
+
+
+class TokenIndex:
+    """Maps character offsets of one sentence onto its tokens (binary search, O(log n))."""
+
+    def __init__(self, tokens: Sequence[Sequence[int]]) -> None:
+        self.starts = [int(t[0]) for t in tokens]
+        self.ends = [int(t[1]) for t in tokens]
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def snap(self, start: int, end: int) -> tuple[int, int, bool] | None:
+        """Tokens ``[first, last)`` overlapping ``[start, end)``, widened outward; ``None`` when
+        no token overlaps (e.g. a span made only of whitespace)."""
+        first = bisect_right(self.ends, start)  # first token ending after start
+        last = bisect_left(self.starts, end)  # tokens starting before end
+        if first >= last:
+            return None
+        snapped = self.starts[first] != start or self.ends[last - 1] != end
+        return first, last, snapped
+
+    def char_range(self, first: int, last: int) -> tuple[int, int]:
+        return self.starts[first], self.ends[last - 1]
+
+
+def valid_span(start: object, end: object, text_len: int) -> bool:
+    return (
+        isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= text_len
+    )
+
+
+def align_spans(
+    spans: Iterable[tuple[int, int, str]],
+    index: TokenIndex,
+    text_len: int,
+    stats: ExportStats,
+    *,
+    sentence_id: int,
+    what: str = "entity",
+) -> list[TokenSpan]:
+    """Snap character spans to tokens, counting ``snapped``, ``invalid_<what>`` and
+    ``unalignable_<what>`` (no token under the span) — nothing is dropped silently."""
+    out: list[TokenSpan] = []
+    for i, (start, end, label) in enumerate(spans):
+        if not valid_span(start, end, text_len):
+            stats.problem(
+                f"invalid_{what}", sentence_id=sentence_id, detail=f"{start}-{end}"
+            )
+            continue
+        hit = index.snap(start, end)
+        if hit is None:
+            stats.problem(
+                f"unalignable_{what}", sentence_id=sentence_id, detail=f"{start}-{end}"
+            )
+            continue
+        first, last, snapped = hit
+        if snapped:
+            stats.counts["snapped"] += 1
+        out.append(TokenSpan(first, last, label, snapped, i))
+    return out
+
+
+def select_non_overlapping(
+    spans: Sequence[TokenSpan],
+) -> tuple[list[TokenSpan], list[TokenSpan]]:
+    """Choose spans for a flat (BIO / ``doc.ents``) layer.
+
+    Rule: longest first (token count), then earliest start, then label name, then input order;
+    a span is kept if it shares no token with a kept span. So the outer span of a nesting wins,
+    and among partial overlaps the longer one. Returns ``(kept sorted by start, excluded)``.
+    Identical duplicates (same tokens and label) are kept once and not counted as excluded.
+    """
+    order = sorted(
+        spans, key=lambda s: (-(s.last - s.first), s.first, s.label, s.index)
+    )
+    taken: set[int] = set()
+    seen: set[tuple[int, int, str]] = set()
+    kept: list[TokenSpan] = []
+    excluded: list[TokenSpan] = []
+    for span in order:
+        key = (span.first, span.last, span.label)
+        if key in seen:
+            continue
+        seen.add(key)
+        if any(t in taken for t in range(span.first, span.last)):
+            excluded.append(span)
+            continue
+        taken.update(range(span.first, span.last))
+        kept.append(span)
+    kept.sort(key=lambda s: s.first)
+    return kept, excluded
+
+
+def bio_tags(n_tokens: int, spans: Sequence[TokenSpan]) -> list[str]:
+    """IOB2 tags for non-overlapping token spans."""
+    tags = ["O"] * n_tokens
+    for span in spans:
+        tags[span.first] = f"B-{span.label}"
+        for t in range(span.first + 1, span.last):
+            tags[t] = f"I-{span.label}"
+    return tags
+
+
+def entity_labels(schema: dict) -> list[str]:  # type: ignore[type-arg]
+    return [str(e["name"]) for e in schema.get("entity_types", [])]
+
+
+_UNSAFE_FILE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_filename(value: object) -> str:
+    """A file-name-safe rendering of a document id (ids are ints in practice)."""
+    name = _UNSAFE_FILE.sub("_", str(value)).strip("._") or "doc"
+    return name

@@ -1,0 +1,228 @@
+"""``hf``: a Hugging Face dataset folder, loadable offline with
+``datasets.load_dataset(folder, "ner")`` / ``load_dataset(folder, "stance")``.
+
+Layout::
+
+    README.md                 YAML front matter from :func:`hf_card_metadata` (configs → files)
+    ner/<split>.parquet       tokens: Sequence(string), ner_tags: Sequence(ClassLabel(O, B-X, I-X..))
+    ner/<split>.jsonl         the same rows with tag NAMES (for people and non-HF tools)
+    stance/<split>.parquet    text, target, label: ClassLabel(schema stance labels)
+    stance/<split>.jsonl
+
+Both configs also carry ``document_id`` and ``sentence_id``. Parquet files are written in
+row batches with ``pyarrow.parquet.ParquetWriter`` (streaming) and carry the ``datasets``
+``Features`` in the Arrow schema metadata (``huggingface`` key), so ``ClassLabel`` names survive
+loading. Only splits that received rows are written and listed in ``README.md``. Entity tags are
+made exactly as in the ``conll`` format (snapping, overlap rule); an entity label not in the
+schema is counted as ``unknown_entity_label`` and left as ``O``; a stance label not in the schema
+is counted as ``unknown_stance_label`` and the row is left out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from annotator.exports.formats import ExportStats, GoldRecord, LabelSchema
+from annotator.exports.formats._common import (
+    SPLITS,
+    entity_labels,
+    record_split,
+    run_writer,
+)
+from annotator.exports.formats.conll import sentence_bio
+
+CONFIGS = ("ner", "stance")
+BATCH_ROWS = 2_000
+
+
+def ner_tag_names(schema: LabelSchema) -> list[str]:
+    """``["O", "B-<label>", "I-<label>", ...]`` in schema order."""
+    names = ["O"]
+    for label in entity_labels(dict(schema)):
+        names += [f"B-{label}", f"I-{label}"]
+    return names
+
+
+def hf_features(schema: LabelSchema) -> dict[str, Any]:
+    """``datasets.Features`` per config (imported lazily: ``datasets`` is slow to import)."""
+    from datasets import ClassLabel, Features, Sequence, Value
+
+    return {
+        "ner": Features(
+            {
+                "document_id": Value("int64"),
+                "sentence_id": Value("int64"),
+                "tokens": Sequence(Value("string")),
+                "ner_tags": Sequence(ClassLabel(names=ner_tag_names(schema))),
+            }
+        ),
+        "stance": Features(
+            {
+                "document_id": Value("int64"),
+                "sentence_id": Value("int64"),
+                "text": Value("string"),
+                "target": Value("string"),
+                "label": ClassLabel(
+                    names=list(schema.get("stance", {}).get("labels", []))
+                ),
+            }
+        ),
+    }
+
+
+def hf_card_metadata(
+    splits: Mapping[str, Sequence[str]], *, default_config: str = "ner"
+) -> dict[str, Any]:
+    """The README YAML metadata mapping each config to its Parquet files.
+
+    ``splits`` maps config name → the splits written for it, e.g.
+    ``{"ner": ["train", "dev"], "stance": ["train"]}``. Splits keep the order train, dev, test.
+    """
+    configs = []
+    for name, present in splits.items():
+        ordered = [s for s in SPLITS if s in present] + sorted(
+            set(present) - set(SPLITS)
+        )
+        entry: dict[str, Any] = {
+            "config_name": name,
+            "data_files": [
+                {"split": s, "path": f"{name}/{s}.parquet"} for s in ordered
+            ],
+        }
+        if name == default_config:
+            entry["default"] = True
+        configs.append(entry)
+    return {"configs": configs}
+
+
+def hf_card_yaml(metadata: Mapping[str, Any]) -> str:
+    """``metadata`` as README front matter (``---\\n<yaml>---\\n``)."""
+    import yaml
+
+    body = yaml.safe_dump(dict(metadata), sort_keys=False, allow_unicode=True)
+    return f"---\n{body}---\n"
+
+
+class _Sink:
+    """One config × split: a Parquet writer fed in batches plus a JSONL copy."""
+
+    def __init__(self, base: Path, config: str, split: str, features: Any) -> None:
+        self.features = features
+        self.schema: pa.Schema = features.arrow_schema
+        (base / config).mkdir(parents=True, exist_ok=True)
+        self.parquet = pq.ParquetWriter(base / config / f"{split}.parquet", self.schema)
+        self.jsonl: TextIO = open(  # noqa: SIM115
+            base / config / f"{split}.jsonl", "w", encoding="utf-8", newline="\n"
+        )
+        self.rows: list[dict[str, Any]] = []
+        self.count = 0
+
+    def add(self, row: dict[str, Any], named: dict[str, Any]) -> None:
+        self.rows.append(row)
+        self.jsonl.write(json.dumps(named, ensure_ascii=False, sort_keys=True) + "\n")
+        self.count += 1
+        if len(self.rows) >= BATCH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows:
+            self.parquet.write_table(
+                pa.Table.from_pylist(self.rows, schema=self.schema)
+            )
+            self.rows = []
+
+    def close(self) -> None:
+        self.flush()
+        self.parquet.close()
+        self.jsonl.close()
+
+
+class HfWriter:
+    """Streaming writer for a Hugging Face dataset folder (see module docstring)."""
+
+    def __init__(self, out_dir: Path, *, schema: LabelSchema) -> None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.out_dir = out_dir
+        self.features = hf_features(schema)
+        tag_names = ner_tag_names(schema)
+        self.tag_ids = {name: i for i, name in enumerate(tag_names)}
+        labels = list(schema.get("stance", {}).get("labels", []))
+        self.stance_ids = {name: i for i, name in enumerate(labels)}
+        self.stats = ExportStats("hf")
+        self._sinks: dict[tuple[str, str], _Sink] = {}
+
+    def _sink(self, config: str, split: str) -> _Sink:
+        sink = self._sinks.get((config, split))
+        if sink is None:
+            sink = _Sink(self.out_dir, config, split, self.features[config])
+            self._sinks[(config, split)] = sink
+        return sink
+
+    def add(self, record: GoldRecord) -> None:
+        split = record_split(record, self.stats)
+        sentence = record["sentence"]
+        sid, did = sentence["id"], record["document"]["id"]
+        self.stats.counts["sentences"] += 1
+        words, tags, _ = sentence_bio(record, self.stats)
+        if words:
+            ids = []
+            for i, tag in enumerate(tags):
+                if tag not in self.tag_ids:
+                    self.stats.problem(
+                        "unknown_entity_label", sentence_id=sid, detail=tag[2:]
+                    )
+                    tags[i] = "O"
+                ids.append(self.tag_ids[tags[i]])
+            base = {"document_id": did, "sentence_id": sid, "tokens": words}
+            self._sink("ner", split).add(
+                {**base, "ner_tags": ids}, {**base, "ner_tags": tags}
+            )
+            self.stats.counts["ner_rows"] += 1
+        for item in record["gold"].get("stance", []):
+            label = item["label"]
+            if label not in self.stance_ids:
+                self.stats.problem(
+                    "unknown_stance_label", sentence_id=sid, detail=label
+                )
+                continue
+            base = {
+                "document_id": did,
+                "sentence_id": sid,
+                "text": sentence["text"],
+                "target": item["target"],
+            }
+            self._sink("stance", split).add(
+                {**base, "label": self.stance_ids[label]}, {**base, "label": label}
+            )
+            self.stats.counts["stance_rows"] += 1
+
+    def close(self) -> ExportStats:
+        present: dict[str, list[str]] = {}
+        for (config, split), sink in sorted(self._sinks.items()):
+            sink.close()
+            present.setdefault(config, []).append(split)
+            self.stats.files += [f"{config}/{split}.parquet", f"{config}/{split}.jsonl"]
+        ordered = {c: present[c] for c in CONFIGS if c in present}
+        default = "ner" if "ner" in ordered else next(iter(ordered), "ner")
+        readme = hf_card_yaml(hf_card_metadata(ordered, default_config=default))
+        readme += (
+            "\nGold annotations exported by Accord. Configs: "
+            + ", ".join(f"`{c}`" for c in ordered)
+            + ". Load with `datasets.load_dataset(<this folder>, <config>)`.\n"
+        )
+        (self.out_dir / "README.md").write_text(readme, encoding="utf-8", newline="\n")
+        self.stats.files.append("README.md")
+        return self.stats
+
+
+def write_hf(
+    records: Iterable[GoldRecord], out_dir: str | Path, *, schema: LabelSchema
+) -> ExportStats:
+    """Write ``records`` as a Hugging Face dataset folder in ``out_dir``."""
+    return run_writer(HfWriter(Path(out_dir), schema=schema), records)

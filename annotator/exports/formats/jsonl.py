@@ -1,0 +1,50 @@
+"""``jsonl``: the full record (document, sentence, gold, provenance, raw), one JSON object per
+sentence in ``gold.jsonl``.
+
+Keys are sorted and non-ASCII text is written as is (``ensure_ascii=False``), so the file is
+byte-stable across re-exports and readable in an editor.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from annotator.exports.formats import ExportStats, GoldRecord, LabelSchema
+from annotator.exports.formats._common import run_writer
+
+FILENAME = "gold.jsonl"
+
+
+def dumps_record(record: GoldRecord) -> str:
+    """The canonical one-line JSON form of a record (no trailing newline)."""
+    return json.dumps(
+        record, ensure_ascii=False, sort_keys=True, separators=(", ", ": ")
+    )
+
+
+class JsonlWriter:
+    """Streaming writer for ``gold.jsonl`` in ``out_dir``."""
+
+    def __init__(self, out_dir: Path, *, schema: LabelSchema) -> None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.stats = ExportStats("jsonl", files=[FILENAME])
+        # newline="\n": the same bytes on every platform
+        self._fh = open(out_dir / FILENAME, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+
+    def add(self, record: GoldRecord) -> None:
+        self._fh.write(dumps_record(record))
+        self._fh.write("\n")
+        self.stats.counts["sentences"] += 1
+
+    def close(self) -> ExportStats:
+        self._fh.close()
+        return self.stats
+
+
+def write_jsonl(
+    records: Iterable[GoldRecord], out_dir: str | Path, *, schema: LabelSchema
+) -> ExportStats:
+    """Write ``records`` to ``out_dir/gold.jsonl``."""
+    return run_writer(JsonlWriter(Path(out_dir), schema=schema), records)
