@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api.views import annotations, auth, jobs, projects
@@ -18,6 +18,9 @@ urlpatterns = [
     path("sentences/<int:pk>/", annotations.SentenceView.as_view(), name="sentence"),
     path("sentences/<int:pk>/annotation/", annotations.AnnotationView.as_view(), name="annotation"),
     path("jobs/<int:pk>/", jobs.JobDetailView.as_view(), name="job"),
+    path("", include("api.urls_agreement")),
+    path("", include("api.urls_gold")),
+    path("", include("api.urls_exports")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

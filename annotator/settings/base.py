@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "annotator.documents",
     "annotator.annotations",
     "annotator.gold",
+    "annotator.agreement",
+    "annotator.exports",
     "annotator.jobs",
     "api",
     "frontend",
