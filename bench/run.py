@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+ALIASES = {"import": "import-articles"}
 sys.path.insert(0, str(HERE.parent))
 
 
@@ -27,7 +28,7 @@ def main() -> None:
     if len(sys.argv) < 2 or sys.argv[1] in {"-h", "--help"}:
         print("usage: python bench/run.py NAME [ARGS...]\nbenchmarks: " + ", ".join(available()))
         raise SystemExit(0 if len(sys.argv) > 1 else 2)
-    name = sys.argv[1].replace("-", "_")
+    name = ALIASES.get(sys.argv[1], sys.argv[1]).replace("-", "_")
     if name.replace("_", "-") not in available():
         raise SystemExit(f"unknown benchmark {sys.argv[1]!r}; choose from: {', '.join(available())}")
     module = importlib.import_module(f"bench.{name}")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from annotator.core.errors import DomainError
 from annotator.projects.models import Project
@@ -34,7 +35,12 @@ class ImportSummary:
         )
 
     def as_dict(self) -> dict[str, object]:
-        return {"articles": self.articles, "sentences": self.sentences, "duplicates": self.duplicates, "summary": self.line()}
+        return {
+            "articles": self.articles,
+            "sentences": self.sentences,
+            "duplicates": self.duplicates,
+            "summary": self.line(),
+        }
 
 
 def articles_parse(*, files: Sequence[tuple[str, bytes]]) -> list[ArticleIn]:
@@ -109,34 +115,67 @@ def articles_store(
             ],
             batch_size=BATCH,
         )
-        pending: list[Sentence] = []
-        written = 0
-        for document, sentences in zip(documents, segmented, strict=True):
-            for s in sentences:
-                pending.append(
-                    Sentence(
-                        project=project,
-                        document=document,
-                        index=s.index,
-                        start=s.start,
-                        end=s.end,
-                        text=s.text,
-                        tokens=s.tokens,
-                    )
-                )
-            if len(pending) >= BATCH:
-                Sentence.objects.bulk_create(pending)
-                written += len(pending)
-                pending = []
-                report(0.5 + 0.5 * written / max(total_sentences, 1), f"saved {written} of {total_sentences} sentences")
-        if pending:
-            Sentence.objects.bulk_create(pending)
+        rows = (
+            (project.pk, document.pk, s.index, s.start, s.end, s.text, s.tokens)
+            for document, sentences in zip(documents, segmented, strict=True)
+            for s in sentences
+        )
+        sentences_insert(
+            rows=rows,
+            total=total_sentences,
+            progress=lambda done: report(
+                0.5 + 0.5 * done / max(total_sentences, 1), f"saved {done} of {total_sentences} sentences"
+            ),
+        )
     return ImportSummary(
         articles=len(documents),
         sentences=total_sentences,
         duplicates=duplicates,
         document_ids=[d.pk for d in documents],
     )
+
+
+SENTENCE_COLUMNS = ("project_id", "document_id", "index", "start", "end", "text", "tokens")
+
+
+def sentences_insert(*, rows: Iterable[tuple], total: int, progress: Callable[[int], None]) -> None:
+    """Insert sentence rows (in SENTENCE_COLUMNS order) inside the caller's transaction.
+
+    PostgreSQL gets COPY, several times faster than INSERT for tens of thousands of
+    rows; other databases get batched bulk_create."""
+    done = 0
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Sentence._meta.db_table)
+        columns = ", ".join(
+            connection.ops.quote_name(Sentence._meta.get_field(c.removesuffix("_id")).column) for c in SENTENCE_COLUMNS
+        )
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row((*row[:6], json.dumps(row[6], separators=(",", ":"))))
+                done += 1
+                if done % (BATCH * 5) == 0:
+                    progress(done)
+        return
+    pending: list[Sentence] = []
+    for project_id, document_id, index, start, end, text, tokens in rows:
+        pending.append(
+            Sentence(
+                project_id=project_id,
+                document_id=document_id,
+                index=index,
+                start=start,
+                end=end,
+                text=text,
+                tokens=tokens,
+            )
+        )
+        if len(pending) >= BATCH:
+            Sentence.objects.bulk_create(pending)
+            done += len(pending)
+            pending = []
+            progress(done)
+    if pending:
+        Sentence.objects.bulk_create(pending)
 
 
 def articles_import_enqueue(*, project: Project, uploads: Sequence[tuple[str, bytes]], created_by: object = None):  # type: ignore[no-untyped-def]

@@ -4,6 +4,7 @@ On a laptop without them the suite falls back to SQLite and skips what needs a r
 server, saying so in the report header (see tests/conftest.py).
 """
 
+import os
 import socket
 from urllib.parse import urlparse
 
@@ -30,6 +31,8 @@ REQUIRE_SERVICES = env.CI
 
 if POSTGRES_AVAILABLE:
     DATABASES = {"default": dj_database_url.parse(env.TEST_DATABASE_URL)}
+    # One test database per pytest process, so parallel runs never collide.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_accord_{os.getpid()}"}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 

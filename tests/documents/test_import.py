@@ -36,24 +36,22 @@ def test_a_bad_file_imports_nothing_from_any_file():
 
 
 def test_a_database_failure_mid_import_rolls_back_everything(monkeypatch):
-    project = ProjectFactory()
+    import itertools
+
     from annotator.documents import services
 
-    calls = {"n": 0}
-    original = Sentence.objects.bulk_create
+    project = ProjectFactory()
+    original = services.sentences_insert
 
-    def failing_bulk_create(objs, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("disk full")
-        return original(objs, *args, **kwargs)
+    def fail_after_some_rows(*, rows, total, progress):
+        original(rows=itertools.islice(rows, 5), total=total, progress=progress)
+        assert Sentence.objects.count() == 5  # really written, inside the transaction
+        raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "BATCH", 5)
-    monkeypatch.setattr(Sentence.objects, "bulk_create", failing_bulk_create)
-    lines = "\n".join(f'{{"title": "T{d}", "text": "One {d}. Two {d}. Three {d}. Four {d}. Five {d}. Six {d}."}}' for d in range(4))
+    monkeypatch.setattr(services, "sentences_insert", fail_after_some_rows)
+    lines = "\n".join(f'{{"title": "T{d}", "text": "One {d}. Two {d}. Three {d}."}}' for d in range(4))
     with pytest.raises(RuntimeError):
         articles_import(project=project, files=[("a.jsonl", lines.encode())])
-    assert calls["n"] == 2
     assert Document.objects.count() == 0 and Sentence.objects.count() == 0
 
 
