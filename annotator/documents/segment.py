@@ -31,7 +31,12 @@ class SentenceSpan:
     start: int
     end: int
     text: str
-    tokens: list[list[int]]  # [[start, end], ...] relative to the sentence
+    token_array: np.ndarray  # shape (n, 2): [start, end] relative to the sentence
+
+    @property
+    def tokens(self) -> list[list[int]]:
+        """[[start, end], ...] relative to the sentence (as stored)."""
+        return self.token_array.tolist()
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +88,7 @@ def sentences_of(doc: Doc) -> list[SentenceSpan]:
             start=char_start_list[n],
             end=char_end_list[n],
             text=text[char_start_list[n] : char_end_list[n]],
-            tokens=relative[bounds[n] : bounds[n + 1]].tolist(),
+            token_array=relative[bounds[n] : bounds[n + 1]],
         )
         for n in range(len(first))
     ]
