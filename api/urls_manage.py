@@ -1,0 +1,5 @@
+"""API routes of the manage area (included by api/urls.py)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
