@@ -28,6 +28,11 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
 
 
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+
+
 class ProjectSerializer(serializers.ModelSerializer):
     role = serializers.SerializerMethodField()
     sentence_count = serializers.IntegerField(read_only=True, default=None)

@@ -8,6 +8,7 @@ app_name = "api"
 urlpatterns = [
     path("auth/token/", auth.TokenView.as_view(), name="token"),
     path("auth/token/revoke/", auth.TokenRevokeView.as_view(), name="token-revoke"),
+    path("me/", auth.MeView.as_view(), name="me"),
     path("projects/", projects.ProjectListView.as_view(), name="projects"),
     path("projects/<int:pk>/", projects.ProjectDetailView.as_view(), name="project"),
     path("projects/<int:pk>/imports/", projects.ProjectImportView.as_view(), name="project-imports"),

@@ -1,13 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from annotator.accounts.forms import ThrottledAuthenticationForm
+
 from . import views, workspace
 
 app_name = "frontend"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="frontend/login.html", redirect_authenticated_user=True), name="login"),
+    path("login/", auth_views.LoginView.as_view(
+        template_name="frontend/login.html", redirect_authenticated_user=True, authentication_form=ThrottledAuthenticationForm
+    ), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("p/<slug:slug>/", views.project_detail, name="project"),
     path("", include("frontend.urls_agreement")),

@@ -30,6 +30,7 @@ CSRF_TRUSTED_ORIGINS = [
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'accord.sqlite3'}")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "django-db")
+CACHE_URL = os.environ.get("CACHE_URL", f"file://{VAR_DIR / 'cache'}")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(VAR_DIR / "media")))
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 CI = _bool("CI", False)
