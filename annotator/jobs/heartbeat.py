@@ -1,4 +1,5 @@
-"""Worker liveness: a thread in each worker's main process touches a row.
+"""Worker liveness: a thread in each worker's main process touches a row, and now and
+then sweeps for jobs whose worker died or whose message was lost (jobs_sweep).
 
 The embedded filesystem broker has no broadcast channel, so ``inspect().ping()`` cannot
 tell whether a worker runs; a heartbeat row works with every broker and database.
@@ -19,9 +20,17 @@ logger = logging.getLogger(__name__)
 _stop = threading.Event()
 
 
+def _enqueue(job) -> None:  # type: ignore[no-untyped-def]
+    from .runner import task_for
+
+    task_for(job.kind).delay(job.id)
+
+
 def _beat(hostname: str, started_at) -> None:  # type: ignore[no-untyped-def]
     from .models import WorkerHeartbeat
+    from .services import jobs_sweep
 
+    beats = 0
     while not _stop.is_set():
         try:
             close_old_connections()
@@ -29,6 +38,11 @@ def _beat(hostname: str, started_at) -> None:  # type: ignore[no-untyped-def]
                 hostname=hostname,
                 defaults={"pid": os.getpid(), "started_at": started_at, "last_seen": timezone.now()},
             )
+            if beats % max(1, settings.JOB_SWEEP_SECONDS // settings.WORKER_HEARTBEAT_SECONDS) == 0:
+                swept = jobs_sweep(enqueue=_enqueue)
+                if any(swept.values()):
+                    logger.warning("job sweep: %s", swept)
+            beats += 1
         except Exception:  # noqa: BLE001 - a missed beat must never kill the worker
             logger.warning("worker heartbeat failed", exc_info=True)
         finally:

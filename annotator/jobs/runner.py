@@ -20,7 +20,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from annotator.core.errors import DomainError
 
 from .models import Job
-from .services import job_begin, job_fail, job_finish, job_progress
+from .services import job_begin, job_fail, job_finish, job_lease, job_progress, job_requeue
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +52,10 @@ def job_task(kind: str, *, soft_time_limit: int = 30 * 60) -> Callable[[JobFunct
             job = job_begin(job_id=job_id)
             if job is None:
                 return
+            with job_lease(job_id=job_id):
+                _run(self, job, job_id)
+
+        def _run(self: Any, job: Job, job_id: int) -> None:
 
             def progress(fraction: float, message: str = "") -> None:
                 job_progress(job_id=job_id, progress=100 * fraction, message=message)
@@ -66,7 +70,7 @@ def job_task(kind: str, *, soft_time_limit: int = 30 * 60) -> Callable[[JobFunct
                 if self.request.retries >= MAX_RETRIES:
                     job_fail(job_id=job_id, error=f"gave up after {MAX_RETRIES} retries: {exc}")
                     return
-                job_progress(job_id=job_id, progress=job.progress, message=f"retrying after a transient error: {exc}")
+                job_requeue(job_id=job_id, message=f"retrying after a transient error: {exc}")
                 raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 60)) from exc
             except Exception as exc:  # noqa: BLE001 - recorded on the job, then logged
                 logger.exception("job %s (%s) failed", job_id, kind)

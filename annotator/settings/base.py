@@ -172,6 +172,11 @@ CELERY_TIMEZONE = "UTC"
 # A worker writes a heartbeat row this often; a queued job with no fresh heartbeat says so.
 WORKER_HEARTBEAT_SECONDS = 5
 WORKER_STALE_AFTER_SECONDS = 20
+# A running job renews its lease every third of this; unrenewed, its worker is taken for dead.
+JOB_LEASE_SECONDS = 60
+JOB_MAX_ATTEMPTS = 3
+JOB_RESEND_QUEUED_AFTER = 300
+JOB_SWEEP_SECONDS = 15
 
 LOGGING = {
     "version": 1,

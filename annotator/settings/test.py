@@ -46,3 +46,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WORKER_HEARTBEAT_SECONDS = 1
+JOB_LEASE_SECONDS = 4
+JOB_SWEEP_SECONDS = 1
+JOB_RESEND_QUEUED_AFTER = 30

@@ -47,3 +47,30 @@ def test_a_bad_upload_fails_the_job_with_file_and_line(media_root, celery_worker
     job.refresh_from_db()
     assert job.error == "bad.jsonl, line 1: missing text field"
     assert Document.objects.filter(project=project).count() == 0
+
+
+def test_a_job_survives_its_worker_being_killed(tmp_path, celery_worker):
+    """SIGKILL the worker mid-job: a second worker's sweep finds the expired lease,
+    requeues the job, and it completes exactly once more (attempt 2)."""
+    import signal
+
+    from django.db import connection
+
+    from annotator.jobs.services import job_create
+    from annotator.jobs.tasks import selfcheck_job
+    from tests.conftest import start_worker, stop_worker
+
+    job = job_create(kind="selfcheck", project=None, params={"steps": 40, "delay": 0.25},
+                     enqueue=lambda job_id: selfcheck_job.delay(job_id))
+    wait_for(lambda: Job.objects.get(pk=job.id).progress >= 10, 60, what="the job to make progress")
+    stop_worker(celery_worker, signal.SIGKILL)
+    assert Job.objects.get(pk=job.id).state == JobState.RUNNING
+    second = start_worker(connection.settings_dict["NAME"], tmp_path / "worker2.log")
+    try:
+        wait_for(lambda: Job.objects.get(pk=job.id).state in (JobState.DONE, JobState.FAILED), 120,
+                 what=f"the requeued job to finish; worker log:\n{second.output()}")
+    finally:
+        stop_worker(second)
+    job.refresh_from_db()
+    assert job.state == JobState.DONE, job.error
+    assert job.attempts == 2 and job.result["attempts"] == 2
