@@ -148,4 +148,8 @@ def annotation_put(*, sentence: Sentence, annotator: Any, payload: object) -> An
     with transaction.atomic():
         annotation = annotation_save(sentence=sentence, annotator=annotator, payload=payload)
         assignment_mark(sentence_id=sentence.pk, annotator=annotator, status=annotation.status)
+        if annotation.status == AnnotationStatus.SUBMITTED:
+            from annotator.agreement.services import agreement_schedule
+
+            agreement_schedule(project=sentence.project)
     return annotation

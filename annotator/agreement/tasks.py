@@ -1,0 +1,112 @@
+"""Celery tasks of the agreement job. Thin: they take ids (and the JSON plan) and call services.
+
+    agreement_job(job_id)                     start: plan, then inline or a chord
+      ├─ agreement_layer_task(job_id, plan, "stance" | "events" | "entities")   one per worker
+      └─ agreement_assemble_task(parts, job_id, plan)                           chord callback
+
+Safe to run twice: a finished job is not restarted (``job_begin``), layer tasks only read, and
+the assembly updates the job's one report row (unique per job) before finishing the job.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import chord, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+
+from annotator.jobs.runner import MAX_RETRIES, TRANSIENT_ERRORS
+from annotator.jobs.services import job_begin, job_fail, job_finish, job_progress
+from annotator.projects.models import Project
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+SOFT_LIMIT = 30 * 60
+LAYER_POINTS = 30  # progress points per finished layer (3 layers: 5 + 90, then 100 when stored)
+
+
+def _result(stored: Any) -> dict[str, Any]:
+    return {"report": stored.pk, "data_version": stored.data_version}
+
+
+def _fail_for(job_id: int, exc: BaseException, task: Any) -> None:
+    """Record a final failure on the job; transient errors are retried by the caller first."""
+    if isinstance(exc, SoftTimeLimitExceeded):
+        job_fail(job_id=job_id, error=f"stopped after the time limit of {SOFT_LIMIT} s")
+    else:
+        logger.exception("agreement job %s failed", job_id)
+        job_fail(job_id=job_id, error=f"internal error: {type(exc).__name__}: {exc}")
+
+
+@shared_task(name="accord.agreement.job", bind=True, acks_late=True, reject_on_worker_lost=True,
+             max_retries=MAX_RETRIES, soft_time_limit=SOFT_LIMIT, time_limit=SOFT_LIMIT + 120)
+def agreement_job(self: Any, job_id: int) -> None:
+    """Start the agreement computation of a queued job. Small projects (or ``fan_out=never``)
+    compute here and finish the job; larger ones enqueue a chord (one task per layer, then the
+    assembly) and leave the job running: the assembly finishes it."""
+    job = job_begin(job_id=job_id)
+    if job is None:  # already done or failed: a redelivered message
+        return
+    try:
+        project = Project.objects.get(pk=job.project_id)
+        plan = services.agreement_plan(project=project)
+        fan_out = (job.params or {}).get("fan_out", "auto")
+        inline = fan_out == "never" or (
+            fan_out == "auto" and plan["annotations"] <= services.INLINE_MAX_ANNOTATIONS
+        )
+        if inline:
+            def progress(fraction: float, message: str = "") -> None:
+                job_progress(job_id=job_id, progress=100 * fraction, message=message)
+
+            stored = services.agreement_compute(project=project, job_id=job_id, progress=progress)
+            job_finish(job_id=job_id, result=_result(stored))
+            return
+        job_progress(job_id=job_id, progress=5, message=f"computing {len(services.LAYERS)} layers on the workers")
+        chord(
+            agreement_layer_task.s(job_id, plan, layer) for layer in services.LAYERS
+        )(agreement_assemble_task.s(job_id, plan))
+    except TRANSIENT_ERRORS as exc:
+        if self.request.retries >= MAX_RETRIES:
+            job_fail(job_id=job_id, error=f"gave up after {MAX_RETRIES} retries: {exc}")
+            return
+        raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 60)) from exc
+    except Exception as exc:  # noqa: BLE001 - recorded on the job
+        _fail_for(job_id, exc, self)
+
+
+@shared_task(name="accord.agreement.layer", bind=True, acks_late=True, reject_on_worker_lost=True,
+             ignore_result=False, max_retries=MAX_RETRIES, soft_time_limit=SOFT_LIMIT, time_limit=SOFT_LIMIT + 120)
+def agreement_layer_task(self: Any, job_id: int, plan: dict[str, Any], layer: str) -> dict[str, Any]:
+    """One layer's part of the report (a read; safe to repeat). Its return value goes to the
+    chord callback through the result backend. A failure fails the job (the chord stops)."""
+    try:
+        part = services.agreement_layer(plan=plan, layer=layer)
+    except TRANSIENT_ERRORS as exc:
+        if self.request.retries >= MAX_RETRIES:
+            job_fail(job_id=job_id, error=f"{layer}: gave up after {MAX_RETRIES} retries: {exc}")
+            raise
+        raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 60)) from exc
+    except Exception as exc:
+        _fail_for(job_id, exc, self)
+        raise
+    services.agreement_progress_add(job_id=job_id, points=LAYER_POINTS, message=f"{layer} done")
+    return dict(part)
+
+
+@shared_task(name="accord.agreement.assemble", bind=True, acks_late=True, reject_on_worker_lost=True,
+             max_retries=MAX_RETRIES, soft_time_limit=SOFT_LIMIT, time_limit=SOFT_LIMIT + 120)
+def agreement_assemble_task(self: Any, parts: list[dict[str, Any]], job_id: int, plan: dict[str, Any]) -> None:
+    """Chord callback: store the report (the job's one row) and finish the job."""
+    try:
+        stored = services.agreement_assemble(plan=plan, parts=parts, job_id=job_id)  # type: ignore[arg-type]
+        job_finish(job_id=job_id, result=_result(stored))
+    except TRANSIENT_ERRORS as exc:
+        if self.request.retries >= MAX_RETRIES:
+            job_fail(job_id=job_id, error=f"gave up after {MAX_RETRIES} retries: {exc}")
+            return
+        raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 60)) from exc
+    except Exception as exc:  # noqa: BLE001 - recorded on the job
+        _fail_for(job_id, exc, self)
