@@ -32,6 +32,7 @@ shape), ``confidence`` = the lowest confidence of its decisions (1.0 when it has
 
 from __future__ import annotations
 
+import math
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -48,6 +49,8 @@ _EPS = 1e-9
 
 def quorum(threshold: float, n: int | np.ndarray) -> Any:
     """``max(1, ceil(threshold * n))`` (vectorised); the epsilon keeps 2/3·3 at 2."""
+    if isinstance(n, (int, np.integer)):  # the per-sentence span vote: no numpy overhead
+        return max(1, math.ceil(float(threshold) * int(n) - _EPS))
     return np.maximum(1, np.ceil(np.asarray(threshold) * n - _EPS)).astype(np.int64)
 
 
@@ -125,22 +128,85 @@ def dawid_skene(
     majority vote (vote fractions); ``smoothing`` is added to every confusion and prior count
     (keeps rarely seen classes from getting probability 0); stops when the log-likelihood
     improves by less than ``tol`` relative, or after ``max_iter`` iterations. Deterministic.
-    Cost per iteration: O(items × annotators × K²) as dense matrix products.
+
+    Two shortcuts keep it fast without changing what it estimates:
+
+    - Classes nobody ever used are left out of EM (their prior and posterior are 0; their rows
+      of the confusion matrices are uniform, as nothing is known about them). With one class
+      or none left there is nothing to estimate: every labelled item gets that class with
+      confidence 1 and no iteration runs. (Before, an event type nobody marked ran EM on a
+      class with only smoothing mass, which crept towards 0 for all ``max_iter`` iterations.)
+    - Items with the same row of labels have the same posterior, so EM runs once per distinct
+      row, weighted by how many items share it: with 3 annotators and K classes there are at
+      most (K+1)^3 rows, so an iteration costs the same for 100 or 100,000 items.
     """
     labels = np.asarray(labels)
     items, annotators = labels.shape
     k = n_classes
     observed = labels >= 0
-    # sparse per annotator (rows they labelled + one-hot of their labels): cost and memory grow
-    # with the labels given, not with items × annotators
-    rows = [np.nonzero(observed[:, j])[0] for j in range(annotators)]
-    onehot = [np.eye(k)[labels[r, j]] for j, r in enumerate(rows)]
-    counts = vote_counts(labels, k).astype(np.float64)
-    n = counts.sum(axis=1)
-    has = n > 0
-    post = np.full((items, k), 1.0 / k)
-    post[has] = counts[has] / n[has, None]
-    lab = [labels[r, j] for j, r in enumerate(rows)]
+    has = observed.any(axis=1)
+    used = np.unique(labels[observed]).astype(np.int64)
+    confusion = np.full((annotators, k, k), 1.0 / max(k, 1))
+    priors = np.zeros(k)
+    post = np.zeros((items, k))
+    if used.size <= 1:
+        if used.size == 1:
+            c = int(used[0])
+            priors[c] = 1.0
+            post[:, c] = 1.0
+            confusion[:, c, :] = 0.0
+            confusion[:, c, c] = 1.0
+        else:
+            priors[:] = 1.0 / k
+            post[:] = priors
+        label = np.where(has, post.argmax(axis=1), -1)
+        confidence = np.where(has, 1.0, np.nan)
+        return DawidSkeneResult(post, label, confidence, confusion, priors, 0, True, 0.0)
+
+    # compact classes to 0..k'-1 and rows to distinct patterns (see the docstring)
+    remap = np.full(k, -1, dtype=np.int64)
+    remap[used] = np.arange(used.size)
+    compact = np.where(observed, remap[np.maximum(labels, 0)], -1)
+    patterns, inverse, weight = np.unique(
+        compact[has], axis=0, return_inverse=True, return_counts=True
+    )
+    inverse = inverse.reshape(-1)
+    sub = _dawid_skene_em(
+        patterns, weight.astype(np.float64), int(used.size), smoothing, tol, max_iter
+    )
+    sub_post, sub_conf, sub_priors, iteration, converged, ll = sub
+
+    priors[used] = sub_priors
+    post[np.ix_(np.nonzero(has)[0], used)] = sub_post[inverse]
+    post[~has] = priors
+    for j in range(annotators):
+        block = np.zeros((used.size, k))
+        block[:, used] = sub_conf[j]
+        confusion[j][used] = block
+    label = np.where(has, post.argmax(axis=1), -1)
+    confidence = np.where(has, post.max(axis=1), np.nan)
+    return DawidSkeneResult(
+        post, label, confidence, confusion, priors, iteration, converged, ll
+    )
+
+
+def _dawid_skene_em(
+    patterns: np.ndarray,
+    weight: np.ndarray,
+    k: int,
+    smoothing: float,
+    tol: float,
+    max_iter: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, bool, float]:
+    """EM over distinct label rows ``patterns`` (each with ≥ 1 label), row ``i`` standing for
+    ``weight[i]`` items. Returns (posteriors, confusion, priors, iterations, converged, ll)."""
+    rows_n, annotators = patterns.shape
+    rows = [np.nonzero(patterns[:, j] >= 0)[0] for j in range(annotators)]
+    lab = [patterns[r, j] for j, r in enumerate(rows)]
+    onehot = [np.eye(k)[lab_j] for lab_j in lab]
+    counts = vote_counts(patterns, k).astype(np.float64)
+    post = counts / counts.sum(axis=1, keepdims=True)
+    w = weight[:, None]
 
     confusion = np.empty((annotators, k, k))
     priors = np.full(k, 1.0 / k)
@@ -150,29 +216,25 @@ def dawid_skene(
     iteration = 0
     for iteration in range(1, max_iter + 1):  # noqa: B007 - reported after the loop
         # M-step: priors and confusion matrices from the current soft labels
-        priors = post[has].sum(axis=0) + smoothing
+        weighted = post * w
+        priors = weighted.sum(axis=0) + smoothing
         priors /= priors.sum()
         for j in range(annotators):
-            c = post[rows[j]].T @ onehot[j] + smoothing
+            c = weighted[rows[j]].T @ onehot[j] + smoothing
             confusion[j] = c / c.sum(axis=1, keepdims=True)
         # E-step: log posterior = log prior + sum over annotators of log pi_j[k, their label]
-        log_post = np.tile(np.log(priors), (items, 1))
+        log_post = np.tile(np.log(priors), (rows_n, 1))
         for j in range(annotators):
             log_post[rows[j]] += np.log(confusion[j]).T[lab[j]]
         top = log_post.max(axis=1, keepdims=True)
         norm = top + np.log(np.exp(log_post - top).sum(axis=1, keepdims=True))
         post = np.exp(log_post - norm)
-        post[~has] = priors
-        ll = float(norm[has].sum())
+        ll = float((norm[:, 0] * weight).sum())
         if abs(ll - ll_prev) <= tol * max(1.0, abs(ll)):
             converged = True
             break
         ll_prev = ll
-    label = np.where(has, post.argmax(axis=1), -1)
-    confidence = np.where(has, post.max(axis=1), np.nan)
-    return DawidSkeneResult(
-        post, label, confidence, confusion, priors, iteration, converged, ll
-    )
+    return post, confusion, priors, iteration, converged, ll
 
 
 # --- spans --------------------------------------------------------------------------------------
@@ -286,8 +348,15 @@ class _Coo:
         self.annotator.append(j)
         self.label.append(lab)
 
-    def matrix(self, items: int, annotators: int) -> np.ndarray:
-        out = np.full((items, annotators), -1, dtype=np.int16)
+    def matrix(
+        self, items: int, annotators: int, base: np.ndarray | None = None
+    ) -> np.ndarray:
+        """items × annotators, -1 where no triple was added (or ``base``'s values)."""
+        out = (
+            np.full((items, annotators), -1, dtype=np.int16)
+            if base is None
+            else base.copy()
+        )
         out[
             np.frombuffer(self.item, np.int64), np.frombuffer(self.annotator, np.int32)
         ] = np.frombuffer(self.label, np.int16)
@@ -311,16 +380,39 @@ class GoldAggregation:
     spans: list[dict[str, Any]]  # per sentence: voted entities/events and their flags
     models: dict[str, DawidSkeneResult] = field(default_factory=dict)
 
+    def _lists(self) -> dict[str, Any]:
+        """The decision arrays as Python lists, and per sentence the event types anybody
+        marked (built once: per-sentence numpy indexing would dominate ``candidates``)."""
+        cached = self.__dict__.get("_cache")
+        if cached is None:
+            marked: dict[int, list[str]] = {}
+            events: dict[str, tuple[list[Any], ...]] = {}
+            for etype, (lab, conf, acc, votes) in self.events.items():
+                yes = votes[:, 1]
+                for i in np.nonzero(yes)[0].tolist():
+                    marked.setdefault(i, []).append(etype)
+                events[etype] = (
+                    lab.tolist(), conf.tolist(), acc.tolist(), yes.tolist(), votes.sum(axis=1).tolist()
+                )
+            stance = {
+                target: (lab.tolist(), conf.tolist(), acc.tolist(), votes.tolist())
+                for target, (lab, conf, acc, votes) in self.stance.items()
+            }
+            cached = {"marked": marked, "events": events, "stance": stance}
+            self.__dict__["_cache"] = cached
+        return cached
+
     def candidate(self, i: int) -> dict[str, Any]:
         """The candidate gold of the i-th input sentence."""
+        lists = self._lists()
         sp = self.spans[i]
         flags = list(sp["flags"])
         confidences = list(sp["confidences"])
         unresolved = sp["unresolved"]
         stance_out: list[dict[str, str]] = []
         stance_dec: dict[str, Any] = {}
-        for target, (lab, conf, acc, votes) in self.stance.items():
-            if votes[i].sum() == 0 or lab[i] < 0:
+        for target, (lab, conf, acc, votes) in lists["stance"].items():
+            if sum(votes[i]) == 0 or lab[i] < 0:
                 continue
             label = self.stance_labels[int(lab[i])]
             stance_out.append({"target": target, "label": label})
@@ -341,18 +433,18 @@ class GoldAggregation:
                 )
         event_dec: dict[str, Any] = {}
         present_types: set[str] = set()
-        for etype, (lab, conf, acc, votes) in self.events.items():
-            if votes[i, 1] == 0:
-                continue  # nobody marked the type: trivially absent, not a decision
-            present = bool(lab[i] == 1)
+        # a type nobody marked is trivially absent, not a decision
+        for etype in lists["marked"].get(i, ()):
+            lab, conf, acc, yes, n = lists["events"][etype]
+            present = lab[i] == 1
             c = float(conf[i])
             confidences.append(c)
             event_dec[etype] = {
                 "present": present,
                 "confidence": c,
                 "accepted": bool(acc[i]),
-                "yes": int(votes[i, 1]),
-                "n": int(votes[i].sum()),
+                "yes": int(yes[i]),
+                "n": int(n[i]),
             }
             if not acc[i]:
                 unresolved = True
@@ -508,6 +600,9 @@ def aggregate_gold(
     annotator_idx: dict[str, int] = {}
     sentence_ids = array("q")
     stance_coo = [_Coo() for _ in targets]
+    # events: who annotated what (every event type "no") plus only the "yes" marks, so a
+    # schema with 33 types does not store 33 triples per annotation
+    annotated = _Coo()
     event_coo = [_Coo() for _ in event_types]
     spans: list[dict[str, Any]] = []
 
@@ -530,9 +625,11 @@ def aggregate_gold(
                     )
                     continue
                 stance_coo[t].add(i, j, k)
-            marked = {e["type"] for e in a.get("events", [])}
-            for etype, t in type_idx.items():
-                event_coo[t].add(i, j, int(etype in marked))
+            annotated.add(i, j, 0)
+            for etype in {e["type"] for e in a.get("events", [])}:
+                t = type_idx.get(etype)
+                if t is not None:
+                    event_coo[t].add(i, j, 1)
         entities = vote_spans(
             [
                 [(e["start"], e["end"], e["label"]) for e in a.get("entities", [])]
@@ -583,7 +680,8 @@ def aggregate_gold(
     for t, target in enumerate(targets):
         m = stance_coo[t].matrix(n_items, n_ann)
         result.stance[target] = decide(m, len(labels), "stance", f"stance:{target}")
+    no_events = annotated.matrix(n_items, n_ann)
     for t, etype in enumerate(event_types):
-        m = event_coo[t].matrix(n_items, n_ann)
+        m = event_coo[t].matrix(n_items, n_ann, base=no_events)
         result.events[etype] = decide(m, 2, "events", f"event:{etype}")
     return result

@@ -57,3 +57,34 @@ class GoldRevision(models.Model):
     class Meta:
         ordering = ["gold_id", "version"]
         constraints = [models.UniqueConstraint(fields=["gold", "version"], name="gold_revision_unique_version")]
+
+
+class GoldCandidate(models.Model):
+    """The latest aggregation result of a sentence (one per sentence, replaced by each run):
+    the candidate gold, how sure it is, and why it may need a lead. The adjudication queue is
+    read from here (``needs_adjudication``, worst ``disagreement`` first)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="gold_candidates")
+    sentence = models.OneToOneField(Sentence, on_delete=models.CASCADE, related_name="gold_candidate")
+    method = models.CharField(max_length=32)
+    threshold = models.FloatField()
+    labels = models.JSONField()
+    confidence = models.FloatField()
+    disagreement = models.FloatField()
+    needs_adjudication = models.BooleanField()
+    flags = models.JSONField(default=list, blank=True)
+    flag_count = models.PositiveIntegerField(default=0)
+    decisions = models.JSONField(default=dict, blank=True)
+    annotation_ids = models.JSONField(default=list, blank=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["sentence_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(disagreement__gte=0) & Q(disagreement__lte=1), name="gold_candidate_disagreement_range"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["project", "needs_adjudication", "-disagreement"], name="gold_candidate_queue"),
+        ]
