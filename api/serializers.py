@@ -215,6 +215,7 @@ class AssignmentSerializer(serializers.Serializer):
     sentence = serializers.IntegerField(source="sentence_id")
     sentence_index = serializers.IntegerField(source="sentence.index")
     document = serializers.IntegerField(source="sentence.document_id")
+    document_title = serializers.CharField(source="sentence.document.title")
     annotator = serializers.CharField(source="annotator.username")
     state = serializers.CharField()
     assigned_at = serializers.DateTimeField()

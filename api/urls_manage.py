@@ -1,5 +1,15 @@
 """API routes of the manage area (included by api/urls.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from api.views import manage
+
+urlpatterns: list = [
+    path("projects/<int:pk>/members/", manage.MemberListView.as_view(), name="members"),
+    path("projects/<int:pk>/members/<str:username>/", manage.MemberDetailView.as_view(), name="member"),
+    path(
+        "projects/<int:pk>/schema/validate/", manage.ProjectSchemaValidateView.as_view(), name="project-schema-validate"
+    ),
+    path("label-schema/validate/", manage.LabelSchemaValidateView.as_view(), name="label-schema-validate"),
+    path("markdown/preview/", manage.MarkdownPreviewView.as_view(), name="markdown-preview"),
+]

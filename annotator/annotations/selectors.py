@@ -4,13 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    Aggregate,
+    Count,
+    DateTimeField,
+    Exists,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
 from annotator.documents.models import Sentence
-from annotator.projects.models import Project
+from annotator.projects.models import Membership, Project
 
 from .assignment import _expired
-from .models import Annotation, Assignment, AssignmentState
+from .models import Annotation, AnnotationStatus, Assignment, AssignmentState
 
 CONTEXT = 2  # sentences shown before and after the one in focus
 
@@ -90,6 +104,77 @@ def queue_of(*, project: Project, annotator: Any) -> QuerySet[Assignment]:
 def assignments_of_project(*, project: Project) -> QuerySet[Assignment]:
     return (
         Assignment.objects.filter(project=project)
-        .select_related("annotator", "sentence")
+        .select_related("annotator", "sentence__document")
         .order_by("sentence__document_id", "sentence__index", "annotator__username")
     )
+
+
+class _Median(Aggregate):
+    """PostgreSQL's ``percentile_cont(0.5)``: the median, interpolated."""
+
+    function = "PERCENTILE_CONT"
+    name = "median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def members_with_progress(*, project: Project) -> QuerySet[Membership]:
+    """The project's members (user joined) in one query, each annotated with their work:
+    ``assigned`` (all assignments), ``open``, ``submitted``, ``skipped``, ``drafts``,
+    ``median_seconds`` (of submitted annotations; None if none) and ``last_activity``
+    (their latest annotation save; None if none). Counts and times only, never anyone's
+    labels, so the list keeps annotation blind; it is meant for the project's leads.
+
+    Every figure is a correlated subquery of the same statement, so the list costs one
+    query however many members there are. The median needs PostgreSQL's
+    ``percentile_cont``; on another database it is None here and
+    :func:`median_seconds_fallback` fills it in with one more query.
+    """
+    from django.db import connection
+
+    def per_user(queryset: QuerySet[Any], value: Any, output: Any) -> Subquery:
+        return Subquery(
+            queryset.filter(project=project, annotator=OuterRef("user_id"))
+            .order_by()
+            .values("annotator")
+            .annotate(v=value)
+            .values("v")[:1],
+            output_field=output,
+        )
+
+    def count_of(queryset: QuerySet[Any]) -> Coalesce:
+        return Coalesce(per_user(queryset, Count("id"), IntegerField()), Value(0))
+
+    annotations = Annotation.objects.all()
+    median: Any = Value(None, output_field=FloatField())
+    if connection.vendor == "postgresql":
+        median = per_user(annotations.filter(status=AnnotationStatus.SUBMITTED), _Median("seconds"), FloatField())
+    return (
+        Membership.objects.filter(project=project)
+        .select_related("user")
+        .annotate(
+            assigned=count_of(Assignment.objects.all()),
+            open=count_of(Assignment.objects.filter(state=AssignmentState.OPEN)),
+            submitted=count_of(annotations.filter(status=AnnotationStatus.SUBMITTED)),
+            skipped=count_of(annotations.filter(status=AnnotationStatus.SKIPPED)),
+            drafts=count_of(annotations.filter(status=AnnotationStatus.DRAFT)),
+            median_seconds=median,
+            last_activity=per_user(annotations, Max("updated_at"), DateTimeField()),
+        )
+        .order_by("user__username")
+    )
+
+
+def median_seconds_fallback(*, project: Project, memberships: list[Membership]) -> None:
+    """Fill ``median_seconds`` on rows from :func:`members_with_progress` where the
+    database could not (not PostgreSQL): one query for the given rows, in place."""
+    from statistics import median
+
+    users = [m.user_id for m in memberships]
+    seconds: dict[int, list[float]] = {}
+    rows = Annotation.objects.filter(project=project, annotator_id__in=users, status=AnnotationStatus.SUBMITTED)
+    for user_id, value in rows.values_list("annotator_id", "seconds"):
+        seconds.setdefault(user_id, []).append(value)
+    for membership in memberships:
+        values = seconds.get(membership.user_id)
+        membership.median_seconds = median(values) if values else None  # type: ignore[attr-defined]

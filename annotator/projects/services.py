@@ -116,3 +116,83 @@ def membership_set(*, project: Project, user: Any, role: str) -> Membership:
 
 def membership_remove(*, project: Project, user: Any) -> None:
     Membership.objects.filter(project=project, user=user).delete()
+
+
+def _guard_last_lead(*, project: Project, user: Any) -> None:
+    """Refuse to leave ``project`` without a lead when ``user`` stops being one.
+
+    Precondition: inside a transaction. The project's lead rows are locked
+    (``select_for_update``) so two leads demoting each other at once cannot both pass
+    the check and leave nobody in charge."""
+    leads = list(
+        Membership.objects.select_for_update()
+        .filter(project=project, role=Role.LEAD)
+        .order_by("id")
+        .values_list("user_id", flat=True)
+    )
+    if leads == [user.pk]:
+        raise DomainError("a project needs at least one lead; make someone else lead first", field="role")
+
+
+def member_add(*, project: Project, username: str, role: str, password: str | None = None) -> Membership:
+    """Add ``username`` to ``project`` with ``role``, creating the user if missing.
+
+    A given password is checked with Django's validators (DomainError field
+    ``password``) and set -- but only on a new account or one that never had a usable
+    password: a project lead must not be able to take over someone's existing account
+    (another project's lead, an admin) by "adding" it with a password of their choice.
+    Adding someone who is already a member changes their role (the last lead is still
+    protected). Safe to run twice."""
+    username = (username or "").strip()
+    if not username:
+        raise DomainError("a username is needed", field="username")
+    if role not in Role.values:
+        raise DomainError(f"role must be one of {', '.join(Role.values)}", field="role")
+    existing = User.objects.filter(username=username).first()
+    if password and existing is not None and existing.has_usable_password():
+        raise DomainError(
+            f"{username!r} already has an account with a password; add them without one "
+            "(they change their own password)",
+            field="password",
+        )
+    with transaction.atomic():
+        user = user_ensure(username=username, password=password or None)
+        if role != Role.LEAD:
+            current = Membership.objects.filter(project=project, user=user).values_list("role", flat=True).first()
+            if current == Role.LEAD:
+                _guard_last_lead(project=project, user=user)
+        return membership_set(project=project, user=user, role=role)
+
+
+def member_role_change(*, project: Project, username: str, role: str) -> Membership:
+    """Give a member another role. 404 for a non-member; 400 when it would demote the
+    project's last lead. Safe to run twice."""
+    if role not in Role.values:
+        raise DomainError(f"role must be one of {', '.join(Role.values)}", field="role")
+    with transaction.atomic():
+        membership = Membership.objects.select_related("user").filter(project=project, user__username=username).first()
+        if membership is None:
+            raise DomainError(f"{username!r} is not a member of this project", field="username", status=404)
+        if membership.role == Role.LEAD and role != Role.LEAD:
+            _guard_last_lead(project=project, user=membership.user)
+        if membership.role != role:
+            membership.role = role
+            membership.save(update_fields=["role"])
+    return membership
+
+
+def member_remove(*, project: Project, username: str) -> None:
+    """Take ``username`` out of ``project``; 404 for a non-member, 400 for the last lead.
+
+    Their annotations stay (they are the project's data); their open assignments go
+    back to the pool, since nobody would finish them."""
+    from annotator.annotations.models import Assignment, AssignmentState
+
+    with transaction.atomic():
+        membership = Membership.objects.select_related("user").filter(project=project, user__username=username).first()
+        if membership is None:
+            raise DomainError(f"{username!r} is not a member of this project", field="username", status=404)
+        if membership.role == Role.LEAD:
+            _guard_last_lead(project=project, user=membership.user)
+        Assignment.objects.filter(project=project, annotator=membership.user, state=AssignmentState.OPEN).delete()
+        membership.delete()
