@@ -4,7 +4,8 @@
       ├─ agreement_layer_task(job_id, plan, "stance" | "events" | "entities")   one per worker
       └─ agreement_assemble_task(parts, job_id, plan)                           chord callback
 
-Safe to run twice: a finished job is not restarted (``job_begin``), layer tasks only read, and
+Every step holds the job's lease (``job_lease``) while it works, so the sweep does not take a
+long layer for a dead worker. Safe to run twice: a finished job is not restarted (``job_begin``), layer tasks only read, and
 the assembly updates the job's one report row (unique per job) before finishing the job.
 """
 
@@ -16,8 +17,8 @@ from typing import Any
 from celery import chord, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from annotator.jobs.runner import MAX_RETRIES, TRANSIENT_ERRORS
-from annotator.jobs.services import job_begin, job_fail, job_finish, job_progress
+from annotator.jobs.runner import MAX_RETRIES, TRANSIENT_ERRORS, register_job_kind
+from annotator.jobs.services import job_begin, job_fail, job_finish, job_lease, job_progress
 from annotator.projects.models import Project
 
 from . import services
@@ -61,7 +62,8 @@ def agreement_job(self: Any, job_id: int) -> None:
             def progress(fraction: float, message: str = "") -> None:
                 job_progress(job_id=job_id, progress=100 * fraction, message=message)
 
-            stored = services.agreement_compute(project=project, job_id=job_id, progress=progress)
+            with job_lease(job_id=job_id):
+                stored = services.agreement_compute(project=project, job_id=job_id, progress=progress)
             job_finish(job_id=job_id, result=_result(stored))
             return
         job_progress(job_id=job_id, progress=5, message=f"computing {len(services.LAYERS)} layers on the workers")
@@ -83,7 +85,8 @@ def agreement_layer_task(self: Any, job_id: int, plan: dict[str, Any], layer: st
     """One layer's part of the report (a read; safe to repeat). Its return value goes to the
     chord callback through the result backend. A failure fails the job (the chord stops)."""
     try:
-        part = services.agreement_layer(plan=plan, layer=layer)
+        with job_lease(job_id=job_id):  # the job stays "alive" while any of its layers runs
+            part = services.agreement_layer(plan=plan, layer=layer)
     except TRANSIENT_ERRORS as exc:
         if self.request.retries >= MAX_RETRIES:
             job_fail(job_id=job_id, error=f"{layer}: gave up after {MAX_RETRIES} retries: {exc}")
@@ -101,7 +104,8 @@ def agreement_layer_task(self: Any, job_id: int, plan: dict[str, Any], layer: st
 def agreement_assemble_task(self: Any, parts: list[dict[str, Any]], job_id: int, plan: dict[str, Any]) -> None:
     """Chord callback: store the report (the job's one row) and finish the job."""
     try:
-        stored = services.agreement_assemble(plan=plan, parts=parts, job_id=job_id)  # type: ignore[arg-type]
+        with job_lease(job_id=job_id):
+            stored = services.agreement_assemble(plan=plan, parts=parts, job_id=job_id)  # type: ignore[arg-type]
         job_finish(job_id=job_id, result=_result(stored))
     except TRANSIENT_ERRORS as exc:
         if self.request.retries >= MAX_RETRIES:
@@ -110,3 +114,6 @@ def agreement_assemble_task(self: Any, parts: list[dict[str, Any]], job_id: int,
         raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 60)) from exc
     except Exception as exc:  # noqa: BLE001 - recorded on the job
         _fail_for(job_id, exc, self)
+
+
+register_job_kind(services.JOB_KIND, agreement_job)

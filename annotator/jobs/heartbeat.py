@@ -22,8 +22,13 @@ _stop = threading.Event()
 
 def _enqueue(job) -> None:  # type: ignore[no-untyped-def]
     from .runner import task_for
+    from .services import job_fail
 
-    task_for(job.kind).delay(job.id)
+    task = task_for(job.kind)
+    if task is None:
+        job_fail(job_id=job.id, error=f"no task runs jobs of kind {job.kind!r} in this worker")
+        return
+    task.delay(job.id)
 
 
 def _beat(hostname: str, started_at) -> None:  # type: ignore[no-untyped-def]

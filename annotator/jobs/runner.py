@@ -85,5 +85,11 @@ def job_task(kind: str, *, soft_time_limit: int = 30 * 60) -> Callable[[JobFunct
     return decorate
 
 
-def task_for(kind: str) -> Any:
-    return _TASKS[kind]
+def register_job_kind(kind: str, task: Any) -> None:
+    """Name the task that runs jobs of ``kind`` (job_task does this itself); the sweep
+    uses it to send a stalled job again."""
+    _TASKS[kind] = task
+
+
+def task_for(kind: str) -> Any | None:
+    return _TASKS.get(kind)
