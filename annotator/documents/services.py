@@ -167,7 +167,7 @@ def sentences_insert(*, rows: Iterable[tuple], total: int, progress: Callable[[i
                 start=start,
                 end=end,
                 text=text,
-                tokens=tokens,
+                tokens=tokens.tolist(),
             )
         )
         if len(pending) >= BATCH:
