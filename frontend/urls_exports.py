@@ -1,5 +1,9 @@
 """Pages of the exports area (included by frontend/urls.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views_exports
+
+urlpatterns: list = [
+    path("p/<slug:slug>/exports/", views_exports.exports_page, name="exports"),
+]

@@ -1,0 +1,247 @@
+"""The dataset card (``README.md`` of a bundle): pure, no Django.
+
+:class:`CardStats` counts what a card reports while records stream past (one pass, small state);
+:func:`dataset_card` renders the card: Hugging Face YAML front matter (license, configs pointing at
+the bundle's ``hf/`` Parquet files, ``dataset_info`` with features and split sizes) followed by
+prose a person reads before training on the data.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.exports.formats import GoldRecord
+from annotator.exports.formats._common import SPLITS
+from annotator.exports.formats.hf import hf_card_yaml
+
+ADJUDICATION_METHODS = {
+    "adjudicated": "edited or merged by a lead in adjudication",
+    "accepted": "one annotator's version accepted by a lead",
+    "majority": "majority vote over annotators",
+    "dawid-skene": "Dawid-Skene aggregation (per-annotator confusion, EM)",
+    "demo": "demo fixture",
+}
+
+
+@dataclass
+class CardStats:
+    """Counts for the card: sentences/documents per split, labels per layer, gold sources."""
+
+    sentences: Counter[str] = field(default_factory=Counter)
+    documents: Counter[str] = field(default_factory=Counter)
+    entities: Counter[tuple[str, str]] = field(default_factory=Counter)  # (split, label)
+    stance: Counter[tuple[str, str]] = field(default_factory=Counter)  # (target, label)
+    events: Counter[str] = field(default_factory=Counter)
+    sources: Counter[str] = field(default_factory=Counter)
+    annotators: set[str] = field(default_factory=set)
+    _last_document: object = None
+
+    def add(self, record: GoldRecord) -> None:
+        split = str(record["document"].get("split") or "train")
+        self.sentences[split] += 1
+        if record["document"]["id"] != self._last_document:
+            self._last_document = record["document"]["id"]
+            self.documents[split] += 1
+        gold = record["gold"]
+        for ent in gold.get("entities", []):
+            self.entities[(split, str(ent.get("label")))] += 1
+        for item in gold.get("stance", []):
+            self.stance[(str(item.get("target")), str(item.get("label")))] += 1
+        for event in gold.get("events", []):
+            self.events[str(event.get("type"))] += 1
+        self.sources[str((record.get("provenance") or {}).get("source") or "unknown")] += 1
+        for raw in record.get("raw") or []:
+            self.annotators.add(raw["annotator"])
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sentences": dict(sorted(self.sentences.items())),
+            "documents": dict(sorted(self.documents.items())),
+            "entities": {f"{s}|{label}": n for (s, label), n in sorted(self.entities.items())},
+            "stance": {f"{t}|{label}": n for (t, label), n in sorted(self.stance.items())},
+            "events": dict(sorted(self.events.items())),
+            "sources": dict(sorted(self.sources.items())),
+        }
+
+
+def card_metadata(
+    *,
+    name: str,
+    license_name: str,
+    features: Mapping[str, list[dict[str, Any]]],
+    hf_splits: Mapping[str, Mapping[str, int]],
+    prefix: str = "hf/",
+) -> dict[str, Any]:
+    """YAML metadata. ``features``: config → ``datasets.Features._to_yaml_list()``;
+    ``hf_splits``: config → {split: rows} for the Parquet files written under ``prefix``."""
+    configs = []
+    infos = []
+    for config, splits in hf_splits.items():
+        ordered = [s for s in SPLITS if s in splits] + sorted(set(splits) - set(SPLITS))
+        entry: dict[str, Any] = {
+            "config_name": config,
+            "data_files": [{"split": s, "path": f"{prefix}{config}/{s}.parquet"} for s in ordered],
+        }
+        if config == "ner" or len(hf_splits) == 1:
+            entry["default"] = True
+        configs.append(entry)
+        infos.append(
+            {
+                "config_name": config,
+                "features": list(features[config]),
+                "splits": [{"name": s, "num_examples": int(splits[s])} for s in ordered],
+            }
+        )
+    return {
+        "license": license_name,
+        "pretty_name": name,
+        "task_categories": ["token-classification", "text-classification"],
+        "configs": configs,
+        "dataset_info": infos,
+    }
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "undefined"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_fmt(v) for v in value) + "]"
+    return str(value)
+
+
+def agreement_lines(report: Mapping[str, Any] | None) -> list[str]:
+    """Agreement prose from a CONTRACT.md agreement report, or a 'not computed yet' line."""
+    if not report:
+        return ["Agreement: not computed yet (run `compute_agreement` and export again)."]
+    lines = [f"Computed at {report.get('computed_at', '?')} over {report.get('sentences', '?')} sentences."]
+    for target, fig in (report.get("stance") or {}).items():
+        lines.append(
+            f"- Stance toward “{target}”: Krippendorff's α {_fmt(fig.get('alpha'))}"
+            f" (95% CI {_fmt(fig.get('alpha_ci95'))}), Fleiss' κ {_fmt(fig.get('fleiss_kappa'))},"
+            f" {fig.get('items', '?')} items"
+            + (f" — {fig['alpha_note']}" if fig.get("alpha_note") else "")
+        )
+    events = report.get("events") or {}
+    if events:
+        trig = events.get("trigger_f1") or {}
+        lines.append(
+            f"- Events: MASI α {_fmt(events.get('masi_alpha'))}; trigger F1 exact"
+            f" {_fmt(trig.get('exact'))}, overlap {_fmt(trig.get('overlap'))}"
+        )
+        for etype, fig in (events.get("types") or {}).items():
+            lines.append(f"  - {etype}: α {_fmt(fig.get('alpha'))} ({fig.get('positives', '?')} positives)")
+    ents = report.get("entities") or {}
+    if ents:
+        lines.append(
+            f"- Entities: pairwise span F1 exact {_fmt((ents.get('exact') or {}).get('f1'))},"
+            f" overlap {_fmt((ents.get('overlap') or {}).get('f1'))}"
+        )
+        for label, fig in (ents.get("per_label") or {}).items():
+            lines.append(f"  - {label}: exact F1 {_fmt(fig.get('exact_f1'))}, overlap F1 {_fmt(fig.get('overlap_f1'))}")
+    return lines
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |" for row in rows]
+    return out
+
+
+def dataset_card(
+    *,
+    metadata: Mapping[str, Any],
+    project: Mapping[str, Any],
+    schema: Mapping[str, Any],
+    stats: CardStats,
+    format_counts: Mapping[str, Mapping[str, int]],
+    agreement: Mapping[str, Any] | None,
+    tokenizer: str,
+    export: Mapping[str, Any],
+) -> str:
+    """The card text. ``project``: name, slug, guidelines_version, overlap, annotators (count);
+    ``format_counts``: format → writer counters (snapped, excluded_overlapping, ...);
+    ``export``: version, exported_at, seed, formats (list), files note."""
+    entity_names = [e["name"] for e in schema.get("entity_types", [])]
+    stance = schema.get("stance") or {}
+    lines = [
+        f"# {project['name']} — gold dataset v{export['version']}",
+        "",
+        f"Exported by Accord from project `{project['slug']}` at {export['exported_at']} (UTC).",
+        "",
+        "## Loading",
+        "",
+        "```python",
+        "import datasets, spacy",
+        "from spacy.tokens import DocBin",
+        'ner = datasets.load_dataset("<this folder>", "ner")        # tokens + ner_tags (ClassLabel)',
+        'stance = datasets.load_dataset("<this folder>", "stance")  # text, target, label',
+        'docs = DocBin().from_disk("spacy/train.spacy").get_docs(spacy.blank("en").vocab)',
+        "```",
+        "",
+        "Folders: " + ", ".join(f"`{f}/`" for f in export["formats"]) + "; `splits.csv` maps every"
+        " document to its split; `SHA256SUMS` checks every file (`sha256sum -c SHA256SUMS`).",
+        "",
+        "## Label schema",
+        "",
+        "- Entity types: " + (", ".join(f"`{n}`" for n in entity_names) or "none"),
+        "- Stance targets: " + (", ".join(f"“{t}”" for t in stance.get("targets", [])) or "none")
+        + "; labels: " + (", ".join(f"`{label}`" for label in stance.get("labels", [])) or "none"),
+        "- Event types: " + (", ".join(
+            f"`{e['name']}` ({', '.join(e.get('roles', []))})" for e in schema.get("event_types", [])) or "none"),
+        f"- Overlapping entities allowed: {'yes' if schema.get('allow_overlapping_entities') else 'no'}",
+        "",
+        "## How it was made",
+        "",
+        f"- Annotation guidelines version {project['guidelines_version']}.",
+        f"- Tokenizer: {tokenizer}. Offsets are 0-based, end-exclusive Unicode code points into the"
+        " sentence text (`text[start:end]`).",
+        f"- {project['annotators']} annotators; each sentence was assigned to {project['overlap']} of them.",
+        "- Gold decided by: " + (", ".join(
+            f"{ADJUDICATION_METHODS.get(s, s)} ({n})" for s, n in sorted(stats.sources.items())) or "nothing yet"),
+        f"- Splits by document (seed {export['seed']}): a document and all its sentences are in one split,"
+        " and keep it across re-exports.",
+        "",
+        "## Agreement",
+        "",
+        *agreement_lines(agreement),
+        "",
+        "## Counts",
+        "",
+        *_table(
+            ["split", "documents", "sentences"],
+            [(s, stats.documents.get(s, 0), stats.sentences.get(s, 0)) for s in SPLITS if stats.sentences.get(s)],
+        ),
+        "",
+    ]
+    if stats.entities:
+        labels = sorted({label for _, label in stats.entities})
+        lines += _table(
+            ["entity label", *[s for s in SPLITS if stats.sentences.get(s)]],
+            [(label, *[stats.entities.get((s, label), 0) for s in SPLITS if stats.sentences.get(s)]) for label in labels],
+        ) + [""]
+    if stats.stance:
+        lines += _table(["stance target", "label", "sentences"], [(t, lab, n) for (t, lab), n in sorted(stats.stance.items())]) + [""]
+    if stats.events:
+        lines += _table(["event type", "mentions"], sorted(stats.events.items())) + [""]
+    # each token format counts the same spans, so the largest count is the true one
+    snapped = max((c.get("snapped", 0) for c in format_counts.values() if c), default=0)
+    excluded = max((c.get("excluded_overlapping", 0) for c in format_counts.values() if c), default=0)
+    unalignable = max((c.get("unalignable_entity", 0) for c in format_counts.values() if c), default=0)
+    lines += [
+        "## Known limitations",
+        "",
+        f"- {snapped} entity spans did not fall on token boundaries and were widened to whole tokens in"
+        " the token formats (CoNLL, Hugging Face `ner`, spaCy, OneIE); `jsonl` and brat keep the exact offsets.",
+        f"- {excluded} overlapping entities cannot be written as BIO tags: CoNLL, `ner` and spaCy `doc.ents`"
+        " keep the longest one; all of them are in spaCy `doc.spans[\"sc\"]`, `jsonl`, brat and OneIE.",
+        f"- {unalignable} entity spans lie under no token and are only in `jsonl` and brat.",
+        "- Stance is sentence-level; brat has no stance. Targets without a gold stance have no row in `stance`.",
+        "- Gold labels reflect the listed aggregation; confidence values are in `jsonl` provenance.",
+        "",
+    ]
+    return hf_card_yaml(metadata) + "\n" + "\n".join(lines)

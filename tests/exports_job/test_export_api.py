@@ -1,0 +1,102 @@
+"""Export endpoints: permission matrix, 202 + job, list query count, download rules."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from annotator.exports.models import Export, ExportState
+from annotator.exports.services import export_run
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+def client_for(user) -> APIClient:  # type: ignore[no-untyped-def]
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+def _start(project, user, django_capture_on_commit_callbacks, fmt="jsonl"):  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client_for(user).post(f"/api/projects/{project.pk}/exports/", {"format": fmt}, format="json")
+    return response
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("lead", 202), ("viewer", 202), ("annotator", 403), ("outsider", 404), (None, 401)]
+)
+def test_starting_an_export_by_role(demo_gold, media_root, django_capture_on_commit_callbacks, who, status):
+    project, users = demo_gold
+    response = _start(project, users.get(who), django_capture_on_commit_callbacks)
+    assert response.status_code in ((401, 403) if who is None else (status,)), response.content
+    if status == 202 and who:
+        export = Export.objects.get(pk=response.json()["export"])
+        assert response.json() == {"job": export.job_id, "export": export.pk}
+        assert export.state == ExportState.QUEUED and export.version == 1
+
+
+def test_bad_format_is_a_400_naming_the_field(demo_gold, django_capture_on_commit_callbacks):
+    project, users = demo_gold
+    response = _start(project, users["lead"], django_capture_on_commit_callbacks, fmt="xlsx")
+    assert response.status_code == 400 and response.json()["field"] == "format"
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("lead", 200), ("viewer", 200), ("annotator", 403), ("outsider", 404), (None, 401)]
+)
+def test_export_detail_and_download_by_role(demo_gold, media_root, django_capture_on_commit_callbacks, who, status):
+    project, users = demo_gold
+    export_id = _start(project, users["lead"], django_capture_on_commit_callbacks).json()["export"]
+    export_run(export_id=export_id)
+    client = client_for(users.get(who))
+    for url in (f"/api/exports/{export_id}/", f"/api/exports/{export_id}/download/",
+                f"/api/projects/{project.pk}/exports/latest/jsonl/download/", f"/api/projects/{project.pk}/exports/"):
+        response = client.get(url)
+        assert response.status_code in ((401, 403) if who is None else (status,)), (url, response.status_code)
+
+
+def test_download_with_a_token_gives_the_file_its_type_and_name(demo_gold, media_root, django_capture_on_commit_callbacks):
+    project, users = demo_gold
+    export_id = _start(project, users["viewer"], django_capture_on_commit_callbacks).json()["export"]
+    export = export_run(export_id=export_id)
+    token = Token.objects.create(user=users["viewer"])
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    for url in (f"/api/exports/{export_id}/download/", f"/api/projects/{project.pk}/exports/latest/jsonl/download/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/x-ndjson"
+        assert response["Content-Disposition"] == 'attachment; filename="demo-jsonl-v1.jsonl"'
+        body = b"".join(response.streaming_content)
+        assert len(body.splitlines()) == 12 and response["X-Checksum-SHA256"] == export.sha256
+
+
+def test_download_is_refused_while_the_export_is_not_done(demo_gold, media_root, django_capture_on_commit_callbacks):
+    project, users = demo_gold
+    export_id = _start(project, users["lead"], django_capture_on_commit_callbacks).json()["export"]
+    client = client_for(users["lead"])
+    response = client.get(f"/api/exports/{export_id}/download/")
+    assert response.status_code == 409 and "queued" in response.json()["detail"]
+    Export.objects.filter(pk=export_id).update(state=ExportState.RUNNING)
+    assert client.get(f"/api/exports/{export_id}/download/").status_code == 409
+    latest = client.get(f"/api/projects/{project.pk}/exports/latest/jsonl/download/")
+    assert latest.status_code == 404 and "no finished" in latest.json()["detail"]
+    assert client.get(f"/api/exports/{export_id}/").json()["download"] is None
+
+
+def test_export_list_is_paginated_with_a_fixed_number_of_queries(
+    demo_gold, media_root, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    project, users = demo_gold
+    for fmt in ("jsonl", "conll", "jsonl", "bundle", "hf"):
+        _start(project, users["lead"], django_capture_on_commit_callbacks, fmt=fmt)
+    client = client_for(users["lead"])
+    with django_assert_max_num_queries(6):  # role, project (x2: permission, view), count, page
+        response = client.get(f"/api/projects/{project.pk}/exports/?page_size=3")
+    page = response.json()
+    assert page["count"] == 5 and len(page["results"]) == 3 and page["next"]
+    assert [r["format"] for r in page["results"]] == ["hf", "bundle", "jsonl"]
+    assert page["results"][2]["version"] == 2 and page["results"][0]["created_by"] == users["lead"].username
