@@ -147,3 +147,40 @@ def celery_worker(transactional_db, tmp_path):  # type: ignore[no-untyped-def]
         yield worker
     finally:
         stop_worker(worker)
+
+
+# -- one real Chromium per test session, shared by every browser test ----------------
+# (two live sync_playwright instances in one process refuse to run, so define it once)
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# between browser steps are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def context(browser):  # type: ignore[no-untyped-def]
+    ctx = browser.new_context(viewport={"width": 1360, "height": 900}, accept_downloads=True)
+    ctx.set_default_timeout(20_000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context):  # type: ignore[no-untyped-def]
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors  # type: ignore[attr-defined]
+    return page

@@ -10,7 +10,7 @@ from annotator.agreement.services import agreement_compute
 from annotator.projects.demo import demo_load
 
 # the shared Playwright fixtures of tests/browser (one Chromium per session)
-from tests.browser.conftest import browser, context, page, sign_in  # noqa: F401, F811
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.postgres]
 

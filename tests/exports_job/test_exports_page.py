@@ -2,63 +2,53 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 
 from annotator.exports.models import Export, ExportState
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop here
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def test_lead_starts_a_bundle_export_sees_progress_and_downloads_it(
-    media_root, celery_worker, demo_gold, live_server, artifacts_dir, tmp_path
+    media_root, celery_worker, demo_gold, live_server, artifacts_dir, tmp_path, browser
 ):
-    from playwright.sync_api import sync_playwright
-
     project, users = demo_gold
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
-            page.set_default_timeout(60_000)
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(f"{live_server.url}/login/?next=/p/{project.slug}/exports/")
-            page.fill("#id_username", users["lead"].username)
-            page.fill("#id_password", "accord-demo")
-            page.click("form button[type=submit]")
-            page.wait_for_url(f"**/p/{project.slug}/exports/")
-            assert "Authorization: Token" in page.inner_text("#ml-lines")
+    page = None
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+        page.set_default_timeout(60_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{live_server.url}/login/?next=/p/{project.slug}/exports/")
+        page.fill("#id_username", users["lead"].username)
+        page.fill("#id_password", "accord-demo")
+        page.click("form button[type=submit]")
+        page.wait_for_url(f"**/p/{project.slug}/exports/")
+        assert "Authorization: Token" in page.inner_text("#ml-lines")
 
-            page.select_option("#export-format", "bundle")
-            page.focus("#export-start")
-            page.keyboard.press("Enter")  # keyboard first
-            page.wait_for_selector("#export-status:not([hidden])")
-            page.wait_for_function("document.getElementById('export-progress').value == 100")
-            page.wait_for_selector("#export-rows tr[data-export] a[download]")
-            export = Export.objects.get(project=project)
-            assert export.state == ExportState.DONE
-            row = page.inner_text(f"#export-rows tr[data-export='{export.pk}']")
-            assert "bundle" in row and "v1" in row and export.sha256 in row
-            page.screenshot(path=str(artifacts_dir / "exports_page.png"), full_page=True)
+        page.select_option("#export-format", "bundle")
+        page.focus("#export-start")
+        page.keyboard.press("Enter")  # keyboard first
+        page.wait_for_selector("#export-status:not([hidden])")
+        page.wait_for_function("document.getElementById('export-progress').value == 100")
+        page.wait_for_selector("#export-rows tr[data-export] a[download]")
+        export = Export.objects.get(project=project)
+        assert export.state == ExportState.DONE
+        row = page.inner_text(f"#export-rows tr[data-export='{export.pk}']")
+        assert "bundle" in row and "v1" in row and export.sha256 in row
+        page.screenshot(path=str(artifacts_dir / "exports_page.png"), full_page=True)
 
-            with page.expect_download() as info:
-                page.click(f"#export-rows tr[data-export='{export.pk}'] a[download]")
-            download = info.value
-            assert download.suggested_filename == export.filename
-            saved = tmp_path / export.filename
-            download.save_as(saved)
-            assert saved.stat().st_size == export.size
-            assert errors == []
-        finally:
-            browser.close()
+        with page.expect_download() as info:
+            page.click(f"#export-rows tr[data-export='{export.pk}'] a[download]")
+        download = info.value
+        assert download.suggested_filename == export.filename
+        saved = tmp_path / export.filename
+        download.save_as(saved)
+        assert saved.stat().st_size == export.size
+        assert errors == []
+    finally:
+        if page is not None:
+            page.close()
 
 
 def test_annotators_cannot_open_the_exports_page(demo_gold, client):
