@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from annotator.projects.models import Project, Role
-from annotator.projects.selectors import members_of, project_progress, projects_for_user, role_of
+from annotator.projects.models import Role
+from annotator.projects.selectors import members_of, project_progress, projects_for_user
+from frontend.access import project_for_page
 
 
 @login_required
@@ -20,10 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    project = Project.objects.filter(slug=slug).first()
-    role = role_of(user=request.user, project_id=project.pk) if project else None
-    if project is None or role is None:
-        raise Http404("no such project")
+    project, role = project_for_page(request, slug)
     context = {
         "project": project,
         "role": role,

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
@@ -17,17 +16,11 @@ from django.utils.safestring import mark_safe
 from annotator.agreement import plots
 from annotator.agreement.selectors import history_points, report_history, report_latest, sentence_side_by_side
 from annotator.projects.models import Project, Role
-from annotator.projects.selectors import role_of
+from frontend.access import project_for_page
 
 
 def _lead_project(request: HttpRequest, slug: str) -> Project:
-    project = Project.objects.filter(slug=slug).first()
-    role = role_of(user=request.user, project_id=project.pk) if project else None
-    if project is None or role is None:
-        raise Http404("no such project")
-    if role != Role.LEAD:
-        raise PermissionDenied("only the project's leads see agreement")
-    return project
+    return project_for_page(request, slug, roles=[Role.LEAD])[0]
 
 
 def read_alpha(value: float | None) -> str:

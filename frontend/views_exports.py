@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from annotator.exports.models import ExportFormat
 from annotator.exports.selectors import exports_of
-from annotator.projects.models import Project, Role
-from annotator.projects.selectors import role_of
+from annotator.projects.models import Role
+from frontend.access import project_for_page
 
 RECENT = 50
 
@@ -19,12 +18,7 @@ RECENT = 50
 @login_required
 def exports_page(request: HttpRequest, slug: str) -> HttpResponse:
     """Leads and viewers only (404 for non-members, 403 for annotators)."""
-    project = Project.objects.filter(slug=slug).first()
-    role = role_of(user=request.user, project_id=project.pk) if project else None
-    if project is None or role is None:
-        raise Http404("no such project")
-    if role not in (Role.LEAD, Role.VIEWER):
-        raise PermissionDenied("only leads and viewers can export gold")
+    project, role = project_for_page(request, slug, roles=[Role.LEAD, Role.VIEWER])
     api_root = request.build_absolute_uri("/api/")
     latest = request.build_absolute_uri(
         reverse("api:export-latest-download", kwargs={"pk": project.pk, "export_format": "bundle"})

@@ -13,17 +13,16 @@ from django.shortcuts import render
 from annotator.documents.models import Sentence
 from annotator.gold.selectors import adjudication_queue
 from annotator.projects.models import Project, Role
-from annotator.projects.selectors import role_of
+from frontend.access import project_for_page
 
 QUEUE_PAGE = 200
 
 
 def _lead_project(request: HttpRequest, slug: str) -> Project:
     """The project if the caller leads it, else 404 (annotators never see others' labels)."""
-    project = Project.objects.filter(slug=slug).only("id", "slug", "name", "label_schema").first()
-    if project is None or role_of(user=request.user, project_id=project.pk) != Role.LEAD:
-        raise Http404("no such project")
-    return project
+    return project_for_page(
+        request, slug, roles=[Role.LEAD], hide_from_other_roles=True, fields=("id", "slug", "name", "label_schema")
+    )[0]
 
 
 @login_required

@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from annotator.core.errors import DomainError
 from annotator.projects.models import Project, Role
-from annotator.projects.selectors import role_of
 from annotator.projects.services import project_create
+from frontend.access import project_for_page
 
 # A sensible start: the common entity types on free hotkeys, one stance target to
 # rename, and a few ACE-2005 event types. Leads edit it before or after creating.
@@ -48,13 +47,7 @@ Choose the label that the *sentence* expresses toward the target; use `none` whe
 
 def _lead_project(request: HttpRequest, slug: str) -> Project:
     """The project if the caller leads it: 404 for non-members, 403 for other roles."""
-    project = Project.objects.filter(slug=slug).first()
-    role = role_of(user=request.user, project_id=project.pk) if project else None
-    if project is None or role is None:
-        raise Http404("no such project")
-    if role != Role.LEAD:
-        raise PermissionDenied("only a project lead can manage the project")
-    return project
+    return project_for_page(request, slug, roles=[Role.LEAD])[0]
 
 
 def _pretty(schema: object) -> str:

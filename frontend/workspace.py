@@ -11,12 +11,12 @@ import hashlib
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import condition
 
-from annotator.projects.models import Project, Role
-from annotator.projects.selectors import role_of
+from annotator.projects.models import Role
+from frontend.access import project_for_page
 
 from .esbundle import bundle
 
@@ -57,10 +57,10 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
     ``?sentence=<id>`` opens one of the caller's earlier sentences instead of the next.
     ``?modules=1`` loads the ES modules one by one (for debugging in the browser).
     """
-    project = Project.objects.filter(slug=slug).only("id", "name", "slug", "label_schema", "guidelines", "guidelines_version").first()
-    role = role_of(user=request.user, project_id=project.pk) if project else None
-    if project is None or role not in (Role.ANNOTATOR, Role.LEAD):
-        raise Http404("no such project")
+    project, _ = project_for_page(
+        request, slug, roles=[Role.ANNOTATOR, Role.LEAD], hide_from_other_roles=True,
+        fields=("id", "name", "slug", "label_schema", "guidelines", "guidelines_version"),
+    )
     sentence = request.GET.get("sentence", "")
     context = {
         "project": project,
