@@ -33,6 +33,14 @@ def _result(stored: Any) -> dict[str, Any]:
     return {"report": stored.pk, "data_version": stored.data_version}
 
 
+def _retry_or_fail(task: Any, job_id: int, exc: BaseException, what: str = "") -> None:
+    """Retry a transient error with backoff; after MAX_RETRIES, fail the job with the reason."""
+    if task.request.retries >= MAX_RETRIES:
+        job_fail(job_id=job_id, error=f"{what}gave up after {MAX_RETRIES} retries: {exc}")
+        return
+    raise task.retry(exc=exc, countdown=min(2 ** task.request.retries, 60)) from exc
+
+
 def _fail_for(job_id: int, exc: BaseException, task: Any) -> None:
     """Record a final failure on the job; transient errors are retried by the caller first."""
     if isinstance(exc, SoftTimeLimitExceeded):
@@ -71,10 +79,7 @@ def agreement_job(self: Any, job_id: int) -> None:
             agreement_layer_task.s(job_id, plan, layer) for layer in services.LAYERS
         )(agreement_assemble_task.s(job_id, plan))
     except TRANSIENT_ERRORS as exc:
-        if self.request.retries >= MAX_RETRIES:
-            job_fail(job_id=job_id, error=f"gave up after {MAX_RETRIES} retries: {exc}")
-            return
-        raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 60)) from exc
+        _retry_or_fail(self, job_id, exc)
     except Exception as exc:  # noqa: BLE001 - recorded on the job
         _fail_for(job_id, exc, self)
 
@@ -88,10 +93,8 @@ def agreement_layer_task(self: Any, job_id: int, plan: dict[str, Any], layer: st
         with job_lease(job_id=job_id):  # the job stays "alive" while any of its layers runs
             part = services.agreement_layer(plan=plan, layer=layer)
     except TRANSIENT_ERRORS as exc:
-        if self.request.retries >= MAX_RETRIES:
-            job_fail(job_id=job_id, error=f"{layer}: gave up after {MAX_RETRIES} retries: {exc}")
-            raise
-        raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 60)) from exc
+        _retry_or_fail(self, job_id, exc, what=f"{layer}: ")
+        raise  # out of retries: the chord must stop too
     except Exception as exc:
         _fail_for(job_id, exc, self)
         raise
@@ -108,10 +111,7 @@ def agreement_assemble_task(self: Any, parts: list[dict[str, Any]], job_id: int,
             stored = services.agreement_assemble(plan=plan, parts=parts, job_id=job_id)  # type: ignore[arg-type]
         job_finish(job_id=job_id, result=_result(stored))
     except TRANSIENT_ERRORS as exc:
-        if self.request.retries >= MAX_RETRIES:
-            job_fail(job_id=job_id, error=f"gave up after {MAX_RETRIES} retries: {exc}")
-            return
-        raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 60)) from exc
+        _retry_or_fail(self, job_id, exc)
     except Exception as exc:  # noqa: BLE001 - recorded on the job
         _fail_for(job_id, exc, self)
 
