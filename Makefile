@@ -59,7 +59,7 @@ lint: install-test
 
 test: install-test
 	$(BIN)/ruff check annotator api frontend tests bench
-	node --test tests/js/
+	node --test $$(find tests -name "*.test.mjs" | sort)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench-import: install-test
