@@ -73,10 +73,13 @@ def card_metadata(
     license_name: str,
     features: Mapping[str, list[dict[str, Any]]],
     hf_splits: Mapping[str, Mapping[str, int]],
+    hf_bytes: Mapping[str, Mapping[str, int]] | None = None,
     prefix: str = "hf/",
 ) -> dict[str, Any]:
     """YAML metadata. ``features``: config → ``datasets.Features._to_yaml_list()``;
-    ``hf_splits``: config → {split: rows} for the Parquet files written under ``prefix``."""
+    ``hf_splits``: config → {split: rows} for the Parquet files written under ``prefix``;
+    ``hf_bytes``: config → {split: uncompressed bytes} (``datasets`` warns when the card's
+    splits lack ``num_bytes``)."""
     configs = []
     infos = []
     for config, splits in hf_splits.items():
@@ -92,7 +95,10 @@ def card_metadata(
             {
                 "config_name": config,
                 "features": list(features[config]),
-                "splits": [{"name": s, "num_examples": int(splits[s])} for s in ordered],
+                "splits": [
+                    {"name": s, "num_bytes": int((hf_bytes or {}).get(config, {}).get(s, 0)), "num_examples": int(splits[s])}
+                    for s in ordered
+                ],
             }
         )
     return {

@@ -379,13 +379,16 @@ def _card(
 ) -> str:
     features = {name: f._to_yaml_list() for name, f in hf_features(schema).items()}  # type: ignore[arg-type]
     hf_splits: dict[str, dict[str, int]] = {}
+    hf_bytes: dict[str, dict[str, int]] = {}
     for config in ("ner", "stance"):
         present = sorted(p.stem for p in (hf_dir / config).glob("*.parquet")) if (hf_dir / config).exists() else []
         if present:
-            hf_splits[config] = {split: _parquet_rows(hf_dir / config / f"{split}.parquet") for split in present}
+            info = {split: _parquet_info(hf_dir / config / f"{split}.parquet") for split in present}
+            hf_splits[config] = {split: rows for split, (rows, _) in info.items()}
+            hf_bytes[config] = {split: size for split, (_, size) in info.items()}
     metadata = card_metadata(
         name=project.name, license_name=str(getattr(project, "license", "") or "unknown"),
-        features=features, hf_splits=hf_splits,
+        features=features, hf_splits=hf_splits, hf_bytes=hf_bytes,
     )
     annotators = project.memberships.filter(role=Role.ANNOTATOR).count()
     return dataset_card(
@@ -402,10 +405,12 @@ def _card(
     )
 
 
-def _parquet_rows(path: Path) -> int:
+def _parquet_info(path: Path) -> tuple[int, int]:
+    """Rows and uncompressed bytes of a Parquet file, from its footer."""
     import pyarrow.parquet as pq
 
-    return int(pq.ParquetFile(path).metadata.num_rows)
+    meta = pq.ParquetFile(path).metadata
+    return int(meta.num_rows), sum(int(meta.row_group(i).total_byte_size) for i in range(meta.num_row_groups))
 
 
 def export_job_for(*, job: Job) -> Export:
