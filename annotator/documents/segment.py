@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 import spacy
-from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
+from spacy.attrs import IDX, IS_LEFT_PUNCT, IS_SPACE, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -59,14 +59,21 @@ def sentences_of(doc: Doc) -> list[SentenceSpan]:
     """
     if not len(doc):
         return []
-    table = doc.to_array([IDX, LENGTH, IS_SPACE, SENT_START]).astype(np.int64)
-    idx, length, space, sent_start = table.T
+    table = doc.to_array([IDX, LENGTH, IS_SPACE, SENT_START, IS_LEFT_PUNCT]).astype(np.int64)
+    idx, length, space, sent_start, left_punct = table.T
     text = doc.text
     starts_sentence = sent_start == 1
     starts_sentence[0] = True
     for i in np.flatnonzero(space).tolist():
         if i + 1 < len(idx) and any(b in text[idx[i] : idx[i] + length[i]] for b in LINE_BREAKS):
             starts_sentence[i + 1] = True
+    # The sentencizer leaves an opening bracket or quote at the end of the sentence before
+    # ("… in 2024. (Photo …)" would end with "("): move it to the sentence it opens.
+    for start in np.flatnonzero(starts_sentence[1:]).tolist():
+        i = start + 1
+        while i > 1 and left_punct[i - 1] and not starts_sentence[i - 1] and not space[i - 1]:
+            starts_sentence[i], starts_sentence[i - 1] = False, True
+            i -= 1
     keep = space == 0
     sentence_of = np.cumsum(starts_sentence)[keep]
     if not len(sentence_of):

@@ -65,3 +65,8 @@ def test_non_ascii_text_survives_byte_for_byte():
     text = "Пхеньян — столица КНДР. Zürich’s “Grüße” – naïve café 東京."
     sentences = check_offsets(text)
     assert "".join(s.text for s in sentences).replace(" ", "") == text.replace(" ", "")
+
+
+def test_an_opening_bracket_or_quote_starts_the_next_sentence_not_ends_this_one():
+    sentences = check_offsets("They met on June 19, 2024. (Photo by AP) “Never,” she said.")
+    assert [s.text for s in sentences] == ["They met on June 19, 2024.", "(Photo by AP) “Never,” she said."]
