@@ -9,6 +9,15 @@ a database without holding them all in memory:
     for sentence_id, {annotator_index: entities_list} in rows: acc.add(sentence_id, per_annotator)
     part = acc.finish(annotators)      # -> LayerPart (JSON-able dict)
 
+Accumulators hold *mergeable* statistics only (integer counts: unit label patterns, per-pair
+confusion counts, span match counts), never per-unit matrices. So a project can be split into
+chunks of sentences: each chunk's accumulator returns ``acc.partial()`` (small JSON), and an
+accumulator that ``merge()``s every chunk's partial, in sentence order, finishes with exactly
+the numbers one pass over all sentences gives -- including the seeded bootstrap intervals,
+which resample the distinct unit patterns with their counts (equivalent to resampling units).
+The per-sentence dispute scores are the one per-sentence output: each chunk keeps its top
+``DISPUTED_LIMIT`` (``disputed``) and ``disputed_merge`` picks the global top from those.
+
 ``assemble_report`` then joins the parts with per-annotator figures and the most-disputed
 sentences. Every number comes from the library in this package (``krippendorff`` conventions,
 one-to-one span matching, ...); only the per-sentence dispute scores are computed here.
@@ -29,10 +38,9 @@ from typing import Any, TypedDict
 import numpy as np
 import numpy.typing as npt
 
-from annotator.agreement.alpha import alpha_bootstrap, alpha_with_note
-from annotator.agreement.confusion import pairwise_confusion_matrices, percent_agreement_with_note
-from annotator.agreement.kappa import category_counts, fleiss_kappa_with_note, pairwise_cohen_kappa
-from annotator.agreement.sets import masi_distance, set_alpha_bootstrap
+from annotator.agreement.alpha import alpha_from_counts, bootstrap_from_counts, level_distance
+from annotator.agreement.kappa import fleiss_kappa_with_note, kappa_from_confusion
+from annotator.agreement.sets import masi_distance
 from annotator.agreement.spans import SpanScores, matched_count
 
 N_BOOT = 1000
@@ -105,12 +113,24 @@ def _matrix_payload(matrix: npt.NDArray[np.int64], labels: Sequence[str]) -> dic
 
 # -- stance -------------------------------------------------------------------------------------
 
+# A unit's label pattern: its (label, count) pairs in label order, e.g. (("favor", 2), ("none", 1)).
+Pattern = tuple[tuple[str, int], ...]
+
 
 class StanceAccumulator:
-    """Stance labels per target: coders x units codes, one matrix per target.
+    """Stance labels per target, kept as mergeable statistics rather than a coders x units matrix.
 
     ``add(sentence_id, {annotator: [{"target", "label"}, ...]})``. A target an annotator left
-    unlabelled in a sentence is missing for that annotator, not a category.
+    unlabelled in a sentence is missing for that annotator, not a category. Per target it keeps:
+
+    - how many units show each label *pattern* (which labels, how often): alpha, its bootstrap,
+      Fleiss' kappa and percent agreement depend on the units only through these (resampling
+      units is multinomial resampling of the distinct patterns with their counts);
+    - per annotator pair (i < j), how often i said x while j said y: pairwise Cohen kappa and
+      the confusion matrix.
+
+    Both are integer counts, so ``partial()`` of disjoint sets of sentences ``merge()`` into
+    exactly the statistics of their union (in any order), and ``finish`` gives the same numbers.
     """
 
     layer = "stance"
@@ -119,76 +139,121 @@ class StanceAccumulator:
         self.targets = list(targets)
         self.labels = list(labels)
         self.n = n_annotators
-        # target -> list of (sentence_id, annotator, label)
-        self.rows: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+        self.patterns: dict[str, Counter[Pattern]] = defaultdict(Counter)
+        self.pairs: dict[str, Counter[tuple[int, int, str, str]]] = defaultdict(Counter)
+        self.disagreement: dict[str, float] = {}
 
     def add(self, sentence_id: int, per_annotator: Mapping[int, Sequence[Mapping[str, Any]] | None]) -> None:
+        by_target: dict[str, dict[int, str]] = {}
         for annotator, stance in per_annotator.items():
             for item in stance or ():
-                self.rows[item["target"]].append((sentence_id, annotator, item["label"]))
+                by_target.setdefault(item["target"], {})[annotator] = item["label"]
+        worst: float | None = None
+        for target, given in by_target.items():
+            counts = Counter(given.values())
+            self.patterns[target][tuple(sorted(counts.items()))] += 1
+            coders = sorted(given)
+            pairs = self.pairs[target]
+            for i, j in combinations(coders, 2):
+                pairs[(i, j, given[i], given[j])] += 1
+            m = len(given)
+            if m >= 2:
+                # 1 - the share of agreeing coder pairs; the sentence's score is its worst target
+                agree = sum(c * (c - 1) for c in counts.values()) / (m * (m - 1))
+                if agree < 1:
+                    worst = max(worst or 0.0, 1.0 - agree)
+        if worst is not None:
+            self.disagreement[str(sentence_id)] = worst
 
-    def matrix(self, target: str) -> tuple[npt.NDArray[np.float64], list[int], list[str]]:
-        """Coders x units label codes (float, NaN missing), the unit sentence ids and label names."""
-        rows = self.rows.get(target, [])
-        labels = list(self.labels) + sorted({r[2] for r in rows} - set(self.labels))
-        code = {label: i for i, label in enumerate(labels)}
-        sentence_ids = sorted({r[0] for r in rows})
-        column = {sid: u for u, sid in enumerate(sentence_ids)}
-        out = np.full((self.n, len(sentence_ids)), np.nan)
-        for sid, annotator, label in rows:
-            out[annotator, column[sid]] = code[label]
-        return out, sentence_ids, labels
+    def partial(self) -> dict[str, Any]:
+        """The statistics as JSON (lists only, string keys): what a chunk task returns."""
+        return {
+            target: {
+                "patterns": [[[list(pair) for pair in key], n] for key, n in self.patterns[target].items()],
+                "pairs": [[i, j, x, y, n] for (i, j, x, y), n in self.pairs[target].items()],
+            }
+            for target in self.patterns
+        }
+
+    def merge(self, partial: Mapping[str, Any]) -> None:
+        """Add another accumulator's ``partial()`` (of other sentences) into this one."""
+        for target, stats in partial.items():
+            patterns, pairs = self.patterns[target], self.pairs[target]
+            for key, n in stats["patterns"]:
+                patterns[tuple((str(label), int(c)) for label, c in key)] += int(n)
+            for i, j, x, y, n in stats["pairs"]:
+                pairs[(int(i), int(j), str(x), str(y))] += int(n)
+
+    def target_labels(self, target: str) -> list[str]:
+        """The schema's labels, then any other label used for ``target`` (sorted): the codes."""
+        used = {label for key in self.patterns.get(target, {}) for label, _ in key}
+        return self.labels + sorted(used - set(self.labels))
+
+    def unit_counts(self, target: str) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64], list[str]]:
+        """Distinct unit patterns as count rows over ``target_labels`` (sorted, so the order
+        does not depend on how the sentences were split), how many units show each, the labels."""
+        labels = self.target_labels(target)
+        code = {label: k for k, label in enumerate(labels)}
+        keys = sorted(self.patterns.get(target, {}))
+        rows = np.zeros((len(keys), len(labels)))
+        for r, key in enumerate(keys):
+            for label, c in key:
+                rows[r, code[label]] = c
+        freq = np.array([self.patterns[target][key] for key in keys], dtype=np.int64)
+        return rows, freq, labels
+
+    def pair_confusion(self, target: str, labels: Sequence[str]) -> dict[tuple[int, int], npt.NDArray[np.int64]]:
+        """(i, j) -> confusion matrix over ``labels`` (rows: annotator i), for every pair."""
+        code = {label: k for k, label in enumerate(labels)}
+        out = {pair: np.zeros((len(labels), len(labels)), dtype=np.int64)
+               for pair in combinations(range(self.n), 2)}
+        for (i, j, x, y), n in self.pairs.get(target, {}).items():
+            out.setdefault((i, j), np.zeros((len(labels), len(labels)), dtype=np.int64))[code[x], code[y]] += n
+        return out
 
     def finish(self, annotators: Sequence[str]) -> LayerPart:
         section: dict[str, Any] = {}
-        disagreement: dict[str, float] = {}
         pair_values: dict[str, list[float]] = defaultdict(list)
         confusion: dict[str, Any] = {}
-        targets = self.targets + sorted(set(self.rows) - set(self.targets))
+        targets = self.targets + sorted(set(self.patterns) - set(self.targets))
         for target in targets:
-            data, sentence_ids, labels = self.matrix(target)
-            section[target] = out = _stance_target(data, labels, annotators)
+            rows, freq, labels = self.unit_counts(target)
+            pairs = self.pair_confusion(target, labels)
+            section[target] = out = _stance_target(rows, freq, pairs, labels, annotators)
             for key, value in out["pairwise_cohen_kappa"].items():
                 i, j = (annotators.index(name) for name in key.split("|"))
                 if value is not None:
                     pair_values[_pair_key(i, j)].append(value)
-            codes = np.where(np.isnan(data), -1, data).astype(np.int64)
-            for u, score in _unit_disagreement(codes, len(labels)).items():
-                sid = str(sentence_ids[u])
-                disagreement[sid] = max(disagreement.get(sid, 0.0), score)
-            if data.size:
-                _, total, _ = pairwise_confusion_matrices(data, [str(i) for i in range(self.n)], list(range(len(labels))))
+            if len(rows):
+                total = sum(pairs.values(), np.zeros((len(labels), len(labels)), dtype=np.int64))
                 confusion[target] = _matrix_payload(total + total.T, labels)
-        pairs = {k: _mean(v) for k, v in pair_values.items()}
-        return LayerPart(layer=self.layer, section=section, disagreement=disagreement, pairs=pairs, confusion=confusion)
+        pairs_mean = {k: _mean(v) for k, v in pair_values.items()}
+        return LayerPart(layer=self.layer, section=section, disagreement=dict(self.disagreement), pairs=pairs_mean,
+                         confusion=confusion)
 
 
-def _unit_disagreement(codes: npt.NDArray[np.int64], n_values: int) -> dict[int, float]:
-    """Per unit with >= 2 values: 1 - the share of agreeing coder pairs (nonzero ones only)."""
-    out: dict[int, float] = {}
-    if codes.size == 0:
-        return out
-    counts = np.zeros((codes.shape[1], n_values + 1))
-    for row in codes:
-        counts[np.arange(codes.shape[1]), np.where(row < 0, n_values, row)] += 1
-    counts = counts[:, :n_values]
-    m = counts.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        agree = (counts * (counts - 1)).sum(axis=1) / (m * (m - 1))
-    for u in np.flatnonzero((m >= 2) & (agree < 1)):
-        out[int(u)] = float(1.0 - agree[u])
-    return out
+def _expand(rows: npt.NDArray[np.float64], freq: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """Units x values counts: each distinct pattern repeated as often as units show it."""
+    return np.repeat(rows, freq, axis=0)
 
 
-def _stance_target(data: npt.NDArray[np.float64], labels: Sequence[str], annotators: Sequence[str]) -> dict[str, Any]:
+def _stance_target(
+    rows: npt.NDArray[np.float64],
+    freq: npt.NDArray[np.int64],
+    pairs: Mapping[tuple[int, int], npt.NDArray[np.int64]],
+    labels: Sequence[str],
+    annotators: Sequence[str],
+) -> dict[str, Any]:
     """Alpha (with a seeded bootstrap CI95), Fleiss kappa, percent agreement and pairwise Cohen
-    kappa of one target's coders x units matrix."""
+    kappa of one target, from its unit patterns (``rows`` x ``labels`` counts, ``freq`` units
+    each) and its per-pair confusion matrices. Equal to the library on the coders x units
+    matrix: alpha, its bootstrap and Fleiss' kappa see only per-unit value counts, and the
+    bootstrap draws from the distinct patterns (sorted) whatever the order of the units."""
     out: dict[str, Any] = {}
-    present = ~np.isnan(data)
-    per_unit = present.sum(axis=0)
-    pairable = per_unit >= 2
-    out["items"] = int(pairable.sum())
-    if data.size == 0:
+    m = rows.sum(axis=1)
+    pairable = m >= 2
+    out["items"] = int(freq[pairable].sum())
+    if len(rows) == 0:
         alpha_note = "nobody labelled this target"
         put(out, "alpha", None, alpha_note)
         out["alpha_ci95"] = None
@@ -199,10 +264,14 @@ def _stance_target(data: npt.NDArray[np.float64], labels: Sequence[str], annotat
         out["pairwise_cohen_kappa_note"] = alpha_note
         out["label_counts"] = {}
         return out
-    alpha = alpha_with_note(data)
+    totals = (rows * freq[:, None]).sum(axis=0)
+    used = totals > 0  # the library's value domain: the labels that occur
+    counts = _expand(rows[:, used], freq)
+    distance = level_distance("nominal", [label for label, u in zip(labels, used, strict=True) if u], None)
+    alpha = alpha_from_counts(counts, distance)
     put(out, "alpha", alpha.value, alpha.note)
     if alpha.note is None:
-        boot = alpha_bootstrap(data, n_boot=N_BOOT, seed=SEED)
+        boot = bootstrap_from_counts(counts, distance, n_boot=N_BOOT, seed=SEED)
         if math.isfinite(boot.low):
             out["alpha_ci95"] = [fnum(boot.low), fnum(boot.high)]
         else:
@@ -211,10 +280,9 @@ def _stance_target(data: npt.NDArray[np.float64], labels: Sequence[str], annotat
     else:
         out["alpha_ci95"] = None
         out["alpha_ci95_note"] = alpha.note
-    sizes = set(per_unit[pairable].tolist())
+    sizes = {int(s) for s in m[pairable].tolist()}
     if len(sizes) == 1:
-        table, _ = category_counts(data[:, pairable], labels=list(range(len(labels))))
-        fleiss = fleiss_kappa_with_note(table)
+        fleiss = fleiss_kappa_with_note(_expand(rows[pairable], freq[pairable]))
         put(out, "fleiss_kappa", fleiss.value, fleiss.note)
     elif not sizes:
         put(out, "fleiss_kappa", None, "no sentence has this target labelled by two annotators")
@@ -222,15 +290,27 @@ def _stance_target(data: npt.NDArray[np.float64], labels: Sequence[str], annotat
         put(out, "fleiss_kappa", None,
             f"sentences have different numbers of annotators ({', '.join(map(str, sorted(sizes)))}); "
             "Fleiss' kappa needs the same number for every item: read alpha instead")
-    agreement = percent_agreement_with_note(data)
-    put(out, "percent_agreement", agreement.value, agreement.note)
-    kappas = pairwise_cohen_kappa(data, coders=list(annotators))
-    out["pairwise_cohen_kappa"] = {key: fnum(res.value) for key, res in kappas.items()}
-    notes = {key: res.note for key, res in kappas.items() if res.note}
+    if pairable.any():
+        # percent_agreement_with_note's formula, per pattern: agreeing pairs / all pairs
+        c, mm = rows[pairable], m[pairable]
+        per_unit = np.repeat((c * (c - 1.0)).sum(axis=1) / (mm * (mm - 1.0)), freq[pairable])
+        put(out, "percent_agreement", float(per_unit.mean()))
+    else:
+        put(out, "percent_agreement", None, "no unit has values from at least two coders")
+    kappas: dict[str, float | None] = {}
+    notes: dict[str, str] = {}
+    for (i, j), matrix in sorted(pairs.items()):
+        key = f"{annotators[i]}|{annotators[j]}"
+        # keep only the labels this pair used: scikit-learn's label positions (unweighted: same value)
+        keep = (matrix.sum(axis=0) + matrix.sum(axis=1)) > 0
+        result = kappa_from_confusion(matrix[np.ix_(keep, keep)].astype(np.float64))
+        kappas[key] = fnum(result.value)
+        if result.note:
+            notes[key] = result.note
+    out["pairwise_cohen_kappa"] = kappas
     if notes:
         out["pairwise_cohen_kappa_note"] = notes
-    values, counts = np.unique(data[present].astype(np.int64), return_counts=True)
-    out["label_counts"] = {labels[int(v)]: int(c) for v, c in zip(values, counts, strict=True)}
+    out["label_counts"] = {labels[k]: int(v) for k, v in enumerate(totals) if v > 0}
     return out
 
 
@@ -256,6 +336,14 @@ class _SpanCounts:
 
     def scores(self, match: str) -> SpanScores:
         return SpanScores.from_counts(*self.c[match])
+
+    def as_list(self) -> list[int]:
+        return self.c["exact"] + self.c["overlap"]
+
+    def add_list(self, values: Sequence[int]) -> None:
+        for k, match in enumerate(("exact", "overlap")):
+            for x in range(3):
+                self.c[match][x] += int(values[3 * k + x])
 
 
 def _match_pair(a: list[Span], b: list[Span]) -> tuple[int, int]:
@@ -334,6 +422,25 @@ class _SpanLayer:
                     self.confusion[(label, label)] += 2
         return f1s
 
+    def partial(self) -> dict[str, Any]:
+        """Every count as JSON (they are sums over sentences, so partials of disjoint sentence
+        sets add up to the whole)."""
+        return {
+            "pooled": self.pooled.as_list(),
+            "per_label": {label: counts.as_list() for label, counts in self.per_label.items()},
+            "pairwise": [[i, j, *counts.as_list()] for (i, j), counts in self.pairwise.items()],
+            "confusion": [[x, y, n] for (x, y), n in self.confusion.items()],
+        }
+
+    def merge(self, partial: Mapping[str, Any]) -> None:
+        self.pooled.add_list(partial["pooled"])
+        for label, values in partial["per_label"].items():
+            self.per_label[label].add_list(values)
+        for i, j, *values in partial["pairwise"]:
+            self.pairwise[(int(i), int(j))].add_list(values)
+        for x, y, n in partial["confusion"]:
+            self.confusion[(str(x), str(y))] += int(n)
+
     def _confuse(self, a: list[Span], b: list[Span]) -> None:
         """Label pairs of spans with the same offsets; a span only one side has pairs with ∅.
         Counted both ways round, so the matrix is symmetric (annotator order does not matter)."""
@@ -401,6 +508,13 @@ class EntityAccumulator:
         if f1s and min(f1s) < 1.0:
             self.disagreement[str(sentence_id)] = 1.0 - sum(f1s) / len(f1s)
 
+    def partial(self) -> dict[str, Any]:
+        """The span counts as JSON; ``merge`` adds another accumulator's (other sentences)."""
+        return self.spans.partial()
+
+    def merge(self, partial: Mapping[str, Any]) -> None:
+        self.spans.merge(partial)
+
     def finish(self, annotators: Sequence[str]) -> LayerPart:
         layer = self.spans
         section: dict[str, Any] = {
@@ -449,6 +563,12 @@ class EventAccumulator:
     ``add(sentence_id, {annotator: [{"type", "trigger": {"start","end"}, "arguments": [...]}]})``.
     An argument is the span ``(start, end, "<type>/<role>")``: it matches only with the same role
     of the same event type.
+
+    Each sentence is kept as its *pattern*: the sorted codes of the type sets its annotators
+    gave (a code per distinct set, first seen first), counted. Every type alpha, the MASI alpha
+    and its bootstrap depend on the units only through these counts; ``partial()`` / ``merge()``
+    carry them (with the set of each code) and the span counts between chunks. Merging chunks
+    in sentence order gives the set codes in the same first-seen order as one pass would.
     """
 
     layer = "events"
@@ -457,7 +577,7 @@ class EventAccumulator:
         self.types = list(event_types)
         self.n = n_annotators
         self.set_codes: dict[frozenset[str], int] = {}
-        self.units: list[tuple[int, list[tuple[int, int]]]] = []  # (sentence_id, [(annotator, set code)])
+        self.patterns: Counter[tuple[int, ...]] = Counter()
         self.triggers = _SpanLayer()
         self.arguments = _SpanLayer()
         self.disagreement: dict[str, float] = {}
@@ -476,20 +596,54 @@ class EventAccumulator:
                 (int(arg["start"]), int(arg["end"]), f"{ev['type']}/{arg['role']}")
                 for ev in events for arg in ev.get("arguments") or ()
             )
-        self.units.append(
-            (sentence_id, [(k, self.set_codes.setdefault(s, len(self.set_codes))) for k, s in sets.items()])
-        )
+        if sets:
+            codes = [self.set_codes.setdefault(s, len(self.set_codes)) for s in sets.values()]
+            self.patterns[tuple(sorted(codes))] += 1
         self.triggers.add(triggers, per_label=False, confusion=True)
         self.arguments.add(arguments, per_label=False, confusion=False)
         distances = [masi_distance(sets[i], sets[j]) for i, j in combinations(sorted(sets), 2)]
         if distances and max(distances) > 0:
             self.disagreement[str(sentence_id)] = sum(distances) / len(distances)
 
+    def domain(self) -> list[frozenset[str]]:
+        """The distinct type sets, by code."""
+        return sorted(self.set_codes, key=self.set_codes.__getitem__)
+
+    def partial(self) -> dict[str, Any]:
+        """Set domain, unit patterns and span counts as JSON (what a chunk task returns)."""
+        return {
+            "sets": [sorted(s) for s in self.domain()],
+            "patterns": [[list(key), n] for key, n in self.patterns.items()],
+            "triggers": self.triggers.partial(),
+            "arguments": self.arguments.partial(),
+        }
+
+    def merge(self, partial: Mapping[str, Any]) -> None:
+        """Add the ``partial()`` of later sentences: their set codes are renumbered into ours
+        (new sets appended in their first-seen order)."""
+        remap = [self.set_codes.setdefault(frozenset(map(str, types)), len(self.set_codes))
+                 for types in partial["sets"]]
+        for key, n in partial["patterns"]:
+            self.patterns[tuple(sorted(remap[int(c)] for c in key))] += int(n)
+        self.triggers.merge(partial["triggers"])
+        self.arguments.merge(partial["arguments"])
+
+    def _keys(self) -> list[tuple[int, ...]]:
+        return sorted(self.patterns)  # a canonical order, whatever the chunking
+
+    def set_counts(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+        """Distinct patterns as count rows over the set domain, and how many units show each."""
+        keys = self._keys()
+        rows = np.zeros((len(keys), len(self.set_codes)))
+        for r, key in enumerate(keys):
+            for code in key:
+                rows[r, code] += 1
+        return rows, np.array([self.patterns[key] for key in keys], dtype=np.int64)
+
     def finish(self, annotators: Sequence[str]) -> LayerPart:
-        domain = sorted(self.set_codes, key=self.set_codes.__getitem__)
+        domain = self.domain()
         section: dict[str, Any] = {"types": self._per_type(domain)}
-        units = [{k: domain[code] for k, code in unit} for _, unit in self.units]
-        masi = _sparse_set_alpha(self.units, domain)
+        masi = _sparse_set_alpha(self.patterns, domain)
         put(section, "masi_alpha", masi.value, masi.note)
         if masi.note is None and len(domain) > MAX_BOOTSTRAP_SETS:
             section["masi_alpha_ci95"] = None
@@ -498,7 +652,9 @@ class EventAccumulator:
                 f"{len(domain)}x{len(domain)} matrix per distinct sentence pattern; limit {MAX_BOOTSTRAP_SETS})"
             )
         elif masi.note is None:
-            boot = set_alpha_bootstrap(units, n_boot=N_BOOT, seed=SEED)
+            # = set_alpha_bootstrap(units): same set domain order, same unit count patterns
+            rows, freq = self.set_counts()
+            boot = bootstrap_from_counts(_expand(rows, freq), _masi_distance(domain), n_boot=N_BOOT, seed=SEED)
             section["masi_alpha_ci95"] = [fnum(boot.low), fnum(boot.high)] if math.isfinite(boot.low) else None
             if section["masi_alpha_ci95"] is None:
                 section["masi_alpha_ci95_note"] = boot.note or "undefined"
@@ -523,76 +679,73 @@ class EventAccumulator:
             pairs[_pair_key(i, j)] = entry["trigger_exact_f1"]
         section["pairwise"] = pairwise
         confusion = {"types": self.triggers.confusion_payload(self.types)}
-        return LayerPart(layer=self.layer, section=section, disagreement=self.disagreement, pairs=pairs,
+        return LayerPart(layer=self.layer, section=section, disagreement=dict(self.disagreement), pairs=pairs,
                          confusion=confusion)
 
-    def type_matrix(self, event_type: str) -> npt.NDArray[np.float64]:
-        """Coders x units presence (1/0, NaN where the annotator did not submit the sentence)."""
-        domain = sorted(self.set_codes, key=self.set_codes.__getitem__)
-        has = np.array([event_type in s for s in domain], dtype=np.float64)
-        out = np.full((self.n, len(self.units)), np.nan)
-        for u, (_, unit) in enumerate(self.units):
-            for k, code in unit:
-                out[k, u] = has[code]
-        return out
-
     def _per_type(self, domain: list[frozenset[str]]) -> dict[str, Any]:
-        if not self.units:
+        if not self.patterns:
             return {}
-        # codes[k, u]: set code or -1; a type's presence matrix is a lookup into the set domain
-        codes = np.full((self.n, len(self.units)), -1, dtype=np.int64)
-        for u, (_, unit) in enumerate(self.units):
-            for k, code in unit:
-                codes[k, u] = code
-        missing = codes < 0
+        keys = self._keys()
+        freq = np.array([self.patterns[key] for key in keys], dtype=np.int64)
+        sizes = np.array([len(key) for key in keys], dtype=np.float64)
         seen = {t for s in domain for t in s}
         out: dict[str, Any] = {}
         for event_type in self.types + sorted(seen - set(self.types)):
             if event_type not in seen:
                 continue
-            has = np.array([event_type in s for s in domain] + [False], dtype=np.float64)
-            data = np.where(missing, np.nan, has[codes])
-            result = alpha_with_note(data)
+            has = [event_type in s for s in domain]
+            present = np.array([sum(has[c] for c in key) for key in keys], dtype=np.float64)
+            rows = np.stack([sizes - present, present], axis=1)  # per unit: (absent, present) counts
+            used = (rows * freq[:, None]).sum(axis=0) > 0  # the library's domain: values that occur
+            result = alpha_from_counts(_expand(rows[:, used], freq), level_distance("nominal", [0, 1][: int(used.sum())], None))
             entry: dict[str, Any] = {}
             put(entry, "alpha", result.value, result.note)
             entry["items"] = result.units
-            entry["positives"] = int(np.nansum(data))
+            entry["positives"] = int((present * freq).sum())
             out[event_type] = entry
         return out
 
 
-def _sparse_set_alpha(units: Sequence[tuple[int, list[tuple[int, int]]]], domain: Sequence[frozenset[str]]) -> Any:
-    """``set_alpha_with_note`` (MASI) with a sparse coincidence matrix: the library's dense
-    units x sets count matrix would need gigabytes for 100,000 sentences and hundreds of
-    distinct type sets. Same formula (Krippendorff 2011; coincidences of pairable units), and
-    the tests check it equals the library."""
+def _masi_distance(domain: Sequence[frozenset[str]]) -> Any:
+    """The MASI distance over the set domain, as the library's Distance callable."""
+    v = len(domain)
+    d = np.array([[masi_distance(p, q) for q in domain] for p in domain], dtype=np.float64).reshape(v, v)
+    return lambda n: np.broadcast_to(d, (*n.shape[:-1], v, v))
+
+
+def _sparse_set_alpha(patterns: Mapping[tuple[int, ...], int], domain: Sequence[frozenset[str]]) -> Any:
+    """``set_alpha_with_note`` (MASI) with a sparse coincidence matrix built from the unit
+    patterns: the library's dense units x sets count matrix would need gigabytes for 100,000
+    sentences and hundreds of distinct type sets. Same formula (Krippendorff 2011; coincidences
+    of pairable units), and the tests check it equals the library."""
     from annotator.agreement.alpha import NOTE_NO_PAIRABLE, NOTE_ONE_VALUE, AlphaResult
 
     v = len(domain)
     o = np.zeros((v, v))
     pairable = 0
-    for _, unit in units:
-        m = len(unit)
+    for key in sorted(patterns):
+        m = len(key)
         if m < 2:
             continue
-        pairable += 1
-        codes = [code for _, code in unit]
+        n = patterns[key]
+        pairable += n
+        weight = n / (m - 1)
         for x in range(m):
             for y in range(m):
                 if x != y:
-                    o[codes[x], codes[y]] += 1.0 / (m - 1)
+                    o[key[x], key[y]] += weight
     nan = float("nan")
     if pairable == 0:
         return AlphaResult(nan, NOTE_NO_PAIRABLE, 0, 0, nan, nan)
     d = np.array([[masi_distance(p, q) for q in domain] for p in domain]).reshape(v, v)
     n_c = o.sum(axis=0)
-    n = float(n_c.sum())
+    total = float(n_c.sum())
     observed_sum = float((o * d).sum())
     expected_sum = float((np.outer(n_c, n_c) * d).sum())
-    d_o, d_e = observed_sum / n, expected_sum / (n * (n - 1.0))
+    d_o, d_e = observed_sum / total, expected_sum / (total * (total - 1.0))
     if expected_sum == 0.0:
-        return AlphaResult(nan, NOTE_ONE_VALUE, pairable, round(n), d_o, d_e)
-    return AlphaResult(1.0 - (n - 1.0) * observed_sum / expected_sum, None, pairable, round(n), d_o, d_e)
+        return AlphaResult(nan, NOTE_ONE_VALUE, pairable, round(total), d_o, d_e)
+    return AlphaResult(1.0 - (total - 1.0) * observed_sum / expected_sum, None, pairable, round(total), d_o, d_e)
 
 
 # -- the whole report ---------------------------------------------------------------------------
@@ -632,9 +785,13 @@ def pair_matrix(annotators: Sequence[str], part: LayerPart) -> list[list[float |
     return grid
 
 
-def disputed(parts: Sequence[LayerPart], limit: int = DISPUTED_LIMIT) -> list[tuple[int, float, dict[str, float]]]:
+Ranked = list[tuple[int, float, dict[str, float]]]
+
+
+def disputed(parts: Sequence[Mapping[str, Any]], limit: int = DISPUTED_LIMIT) -> Ranked:
     """The sentences with the most disagreement: (id, score, per-layer scores), score = mean over
-    the three layers (a layer without disagreement counts 0), highest first, ties by id."""
+    the layers given (a layer without disagreement counts 0), highest first, ties by id.
+    ``parts`` need only ``"layer"`` and ``"disagreement"`` (LayerParts or accumulators' dicts)."""
     per_sentence: dict[str, dict[str, float]] = defaultdict(dict)
     for part in parts:
         for sid, score in part["disagreement"].items():
@@ -647,6 +804,15 @@ def disputed(parts: Sequence[LayerPart], limit: int = DISPUTED_LIMIT) -> list[tu
     return ranked[:limit]
 
 
+def disputed_merge(rankings: Iterable[Sequence[Sequence[Any]]], limit: int = DISPUTED_LIMIT) -> Ranked:
+    """The global top ``limit`` from the top ``limit`` of each chunk of sentences: a sentence's
+    score depends on that sentence alone, so the global top is within the union of the chunks'
+    tops, and the same order (score, then id) picks it. Accepts the JSON form (lists)."""
+    rows = [(int(sid), float(score), {str(k): float(v) for k, v in layers.items()})
+            for ranking in rankings for sid, score, layers in ranking]
+    return sorted(rows, key=lambda row: (-row[1], row[0]))[:limit]
+
+
 def assemble_report(
     *,
     project: str,
@@ -657,9 +823,11 @@ def assemble_report(
     parts: Sequence[LayerPart],
     seconds: Mapping[int, Sequence[float]],
     texts: Mapping[int, str],
+    ranked: Ranked | None = None,
 ) -> dict[str, Any]:
-    """The report dict (CONTRACT.md "Agreement report" keys, plus more). ``texts`` holds the
-    text of at least the sentences ``disputed(parts)`` returns."""
+    """The report dict (CONTRACT.md "Agreement report" keys, plus more). ``ranked`` is the
+    most-disputed list (default ``disputed(parts)``; chunked computations pass the merged one);
+    ``texts`` holds the text of at least the sentences in it."""
     by_layer = {part["layer"]: part for part in parts}
     report: dict[str, Any] = {
         "project": project,
@@ -676,7 +844,7 @@ def assemble_report(
     report["disputed"] = [
         {"id": sid, "text": texts.get(sid, ""), "score": fnum(score),
          "layers": {k: fnum(v) for k, v in layers.items()}}
-        for sid, score, layers in disputed(parts)
+        for sid, score, layers in (disputed(parts) if ranked is None else ranked)
     ]
     report["readings"] = dict(READINGS)
     return clean_json(report)

@@ -1,12 +1,17 @@
 """Celery tasks of the agreement job. Thin: they take ids (and the JSON plan) and call services.
 
-    agreement_job(job_id)                     start: plan, then inline or a chord
-      ├─ agreement_layer_task(job_id, plan, "stance" | "events" | "entities")   one per worker
-      └─ agreement_assemble_task(parts, job_id, plan)                           chord callback
+    agreement_job(job_id)                          start: plan, then inline or a chord
+      ├─ agreement_chunk_task(job_id, plan, k)     one per chunk of sentences (all layers)
+      └─ agreement_assemble_task(partials, job_id, plan)   chord callback: merge and store
+
+Chunks are ranges of sentence ids of about ``CHUNK_ANNOTATIONS`` annotations (the plan fixes
+them), so any number of workers share the work evenly; each returns small mergeable statistics
+through the result backend, and the callback's report equals the inline computation's.
 
 Every step holds the job's lease (``job_lease``) while it works, so the sweep does not take a
-long layer for a dead worker. Safe to run twice: a finished job is not restarted (``job_begin``), layer tasks only read, and
-the assembly updates the job's one report row (unique per job) before finishing the job.
+long chunk for a dead worker. Safe to run twice: a finished job is not restarted
+(``job_begin``), chunk tasks only read, and the assembly updates the job's one report row
+(unique per job) before finishing the job.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from . import services
 logger = logging.getLogger(__name__)
 
 SOFT_LIMIT = 30 * 60
-LAYER_POINTS = 30  # progress points per finished layer (3 layers: 5 + 90, then 100 when stored)
+CHUNK_POINTS = 90  # progress points shared by the chunk tasks (5 at the start, 100 when stored)
 
 
 def _result(stored: Any) -> dict[str, Any]:
@@ -54,29 +59,29 @@ def _fail_for(job_id: int, exc: BaseException, task: Any) -> None:
              max_retries=MAX_RETRIES, soft_time_limit=SOFT_LIMIT, time_limit=SOFT_LIMIT + 120)
 def agreement_job(self: Any, job_id: int) -> None:
     """Start the agreement computation of a queued job. Small projects (or ``fan_out=never``)
-    compute here and finish the job; larger ones enqueue a chord (one task per layer, then the
-    assembly) and leave the job running: the assembly finishes it."""
+    compute here and finish the job; larger ones enqueue a chord (one task per chunk of
+    sentences, then the assembly) and leave the job running: the assembly finishes it."""
     job = job_begin(job_id=job_id)
     if job is None:  # already done or failed: a redelivered message
         return
     try:
         project = Project.objects.get(pk=job.project_id)
-        plan = services.agreement_plan(project=project)
-        fan_out = (job.params or {}).get("fan_out", "auto")
-        inline = fan_out == "never" or (
-            fan_out == "auto" and plan["annotations"] <= services.INLINE_MAX_ANNOTATIONS
-        )
-        if inline:
+        params = job.params or {}
+        size = int(params.get("chunk_annotations") or services.CHUNK_ANNOTATIONS)
+        fan_out = params.get("fan_out", "auto")
+        plan = services.agreement_plan(project=project, chunk_annotations=size)
+        if fan_out == "never" or (fan_out == "auto" and plan["annotations"] <= services.INLINE_MAX_ANNOTATIONS):
             def progress(fraction: float, message: str = "") -> None:
                 job_progress(job_id=job_id, progress=100 * fraction, message=message)
 
             with job_lease(job_id=job_id):
-                stored = services.agreement_compute(project=project, job_id=job_id, progress=progress)
+                stored = services.agreement_compute(project=project, job_id=job_id, progress=progress, plan=plan)
             job_finish(job_id=job_id, result=_result(stored))
             return
-        job_progress(job_id=job_id, progress=5, message=f"computing {len(services.LAYERS)} layers on the workers")
+        chunks = len(plan["chunks"])
+        job_progress(job_id=job_id, progress=5, message=f"computing {chunks} chunks on the workers")
         chord(
-            agreement_layer_task.s(job_id, plan, layer) for layer in services.LAYERS
+            agreement_chunk_task.s(job_id, plan, k) for k in range(chunks)
         )(agreement_assemble_task.s(job_id, plan))
     except TRANSIENT_ERRORS as exc:
         _retry_or_fail(self, job_id, exc)
@@ -84,31 +89,34 @@ def agreement_job(self: Any, job_id: int) -> None:
         _fail_for(job_id, exc, self)
 
 
-@shared_task(name="accord.agreement.layer", bind=True, acks_late=True, reject_on_worker_lost=True,
+@shared_task(name="accord.agreement.chunk", bind=True, acks_late=True, reject_on_worker_lost=True,
              ignore_result=False, max_retries=MAX_RETRIES, soft_time_limit=SOFT_LIMIT, time_limit=SOFT_LIMIT + 120)
-def agreement_layer_task(self: Any, job_id: int, plan: dict[str, Any], layer: str) -> dict[str, Any]:
-    """One layer's part of the report (a read; safe to repeat). Its return value goes to the
-    chord callback through the result backend. A failure fails the job (the chord stops)."""
+def agreement_chunk_task(self: Any, job_id: int, plan: dict[str, Any], chunk: int) -> dict[str, Any]:
+    """One chunk's mergeable statistics (a read; safe to repeat). Its return value (small JSON)
+    goes to the chord callback through the result backend. A failure fails the job (the chord
+    stops)."""
     try:
-        with job_lease(job_id=job_id):  # the job stays "alive" while any of its layers runs
-            part = services.agreement_layer(plan=plan, layer=layer)
+        with job_lease(job_id=job_id):  # the job stays "alive" while any of its chunks runs
+            partial = services.agreement_chunk(plan=plan, chunk=chunk)
     except TRANSIENT_ERRORS as exc:
-        _retry_or_fail(self, job_id, exc, what=f"{layer}: ")
+        _retry_or_fail(self, job_id, exc, what=f"chunk {chunk}: ")
         raise  # out of retries: the chord must stop too
     except Exception as exc:
         _fail_for(job_id, exc, self)
         raise
-    services.agreement_progress_add(job_id=job_id, points=LAYER_POINTS, message=f"{layer} done")
-    return dict(part)
+    chunks = len(plan["chunks"])
+    services.agreement_progress_add(job_id=job_id, points=max(1, CHUNK_POINTS // chunks),
+                                    message=f"chunk {chunk + 1} of {chunks} done")
+    return partial
 
 
 @shared_task(name="accord.agreement.assemble", bind=True, acks_late=True, reject_on_worker_lost=True,
              max_retries=MAX_RETRIES, soft_time_limit=SOFT_LIMIT, time_limit=SOFT_LIMIT + 120)
-def agreement_assemble_task(self: Any, parts: list[dict[str, Any]], job_id: int, plan: dict[str, Any]) -> None:
-    """Chord callback: store the report (the job's one row) and finish the job."""
+def agreement_assemble_task(self: Any, partials: list[dict[str, Any]], job_id: int, plan: dict[str, Any]) -> None:
+    """Chord callback: merge the chunks, store the report (the job's one row), finish the job."""
     try:
         with job_lease(job_id=job_id):
-            stored = services.agreement_assemble(plan=plan, parts=parts, job_id=job_id)  # type: ignore[arg-type]
+            stored = services.agreement_assemble(plan=plan, partials=partials, job_id=job_id)
         job_finish(job_id=job_id, result=_result(stored))
     except TRANSIENT_ERRORS as exc:
         _retry_or_fail(self, job_id, exc)

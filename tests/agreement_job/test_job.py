@@ -40,10 +40,13 @@ def _finish(job: Job, worker) -> Job:  # type: ignore[no-untyped-def]
     return job
 
 
-@pytest.mark.parametrize("fan_out", ["always", "never"])
-def test_job_through_a_real_worker_equals_the_command_on_the_demo(celery_worker, fan_out):
+@pytest.mark.parametrize(("fan_out", "chunk_annotations"), [("always", 20_000), ("always", 5), ("never", 5)])
+def test_job_through_a_real_worker_equals_the_command_on_the_demo(celery_worker, fan_out, chunk_annotations):
+    """One chunk task, a chord of 8 chunk tasks (36 annotations in chunks of 5), and 8 chunks
+    computed in the starting task: each stores the report the command computes in one chunk."""
     project = demo_load().project
-    job = _finish(agreement_start(project=project, fan_out=fan_out), celery_worker)
+    job = _finish(agreement_start(project=project, fan_out=fan_out, chunk_annotations=chunk_annotations),
+                  celery_worker)
     stored = AgreementReport.objects.get(job=job)
     assert job.result == {"report": stored.pk, "data_version": stored.data_version}
     assert CONTRACT_KEYS <= set(stored.report)
@@ -56,7 +59,7 @@ def test_the_same_job_run_twice_leaves_one_consistent_report(celery_worker):
     from annotator.agreement.tasks import agreement_job
 
     project = demo_load().project
-    job = _finish(agreement_start(project=project, fan_out="always"), celery_worker)
+    job = _finish(agreement_start(project=project, fan_out="always", chunk_annotations=5), celery_worker)
     first = AgreementReport.objects.get(job=job).report
     # a redelivered message for a finished job does nothing
     agreement_job.delay(job.id)
