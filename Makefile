@@ -8,7 +8,7 @@ PORT ?= 8000
 REQ_HASH := $(shell cat requirements.txt | sha1sum | cut -c1-12)
 TEST_HASH := $(shell cat requirements.txt requirements-test.txt | sha1sum | cut -c1-12)
 
-.PHONY: run test install install-test web worker migrate demo lint bench-import clean
+.PHONY: run test install install-test web worker migrate demo lint audit bench-import clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,8 +59,14 @@ lint: install-test
 
 test: install-test
 	$(BIN)/ruff check annotator api frontend tests bench
+	$(BIN)/bandit -q -r annotator api frontend --ini .bandit --severity-level high
+	$(BIN)/mypy
+	bash .ci/audit
 	node --test $$(find tests -name "*.test.mjs" | sort)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+audit: install-test
+	bash .ci/audit
 
 bench-import: install-test
 	$(BIN)/python bench/run.py import

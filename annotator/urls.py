@@ -6,3 +6,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("frontend.urls")),
 ]
+
+# API clients get JSON for an unrouted /api/ URL too; pages keep Django's 404 page.
+handler404 = "api.errors.not_found"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, InterfaceError, OperationalError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -36,6 +38,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             {"detail": exc.message, "field": exc.field, "errors": exc.errors},
             status=exc.status,
         )
+    if isinstance(exc, RequestDataTooBig):
+        # Django's own answer is an HTML 400 page; an API client gets JSON it can read.
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return Response(
+            {"detail": f"the request body is larger than the limit of {limit} bytes", "field": "body", "errors": []},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     if isinstance(exc, (OperationalError, InterfaceError)) or type(exc) is DatabaseError:
         # The database went away: say so and let the client retry (the next request reconnects).
         from django.db import connection
@@ -56,3 +65,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(response.data, dict) and "detail" in response.data:
         response.data = {"detail": str(response.data["detail"]), "field": None, "errors": []}
     return response
+
+
+def not_found(request: Any, exception: Exception | None = None) -> Any:
+    """``handler404``: a URL under /api/ that matches no route (e.g. a negative id, which
+    ``<int:...>`` does not match) answers in the API's JSON error shape, not an HTML page."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "not found", "field": None, "errors": []}, status=404)
+    return page_not_found(request, exception)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("api.urls_gold")),
     path("", include("api.urls_exports")),
     path("", include("api.urls_manage")),
+    path("", include("api.urls_tokens")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -14,7 +14,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from annotator.core.errors import DomainError
@@ -65,6 +66,13 @@ def assignment_next(*, project: Project, annotator: Any) -> Assignment | None:
         return current
     assignments_release_expired(project=project)
     mine = Assignment.objects.filter(sentence=OuterRef("pk"), annotator=annotator)
+    # Sentences that already have k live assignments are left out in SQL: skipping them one
+    # by one in Python gave up after MAX_CANDIDATES full sentences and answered "nothing
+    # left" while later sentences were still free (found by bench/load.py).
+    live = (
+        Assignment.objects.filter(sentence=OuterRef("pk")).exclude(_expired(project))
+        .order_by().values("sentence").annotate(n=Count("id")).values("n")
+    )
     checked: list[int] = []
     with transaction.atomic():
         for _ in range(MAX_CANDIDATES):
@@ -72,6 +80,8 @@ def assignment_next(*, project: Project, annotator: Any) -> Assignment | None:
                 Sentence.objects.filter(project=project)
                 .exclude(Exists(mine))
                 .exclude(pk__in=checked)
+                .alias(live=Coalesce(Subquery(live), 0))
+                .filter(live__lt=project.overlap)
                 .order_by("document_id", "index")
                 .only("id")
             )

@@ -19,6 +19,9 @@ SUPPORTED = (".txt", ".jsonl", ".csv")
 KNOWN_FIELDS = {"title", "text", "source", "published", "meta"}
 MAX_JSON_DEPTH = 20
 MAX_TITLE_CHARS = 1000
+# One file's line count is bounded too: a 50 MB file of one-character lines would otherwise
+# be a million-iteration parse before any other limit applies.
+MAX_LINES = 200_000
 
 
 class ArticleFileError(ValueError):
@@ -179,6 +182,9 @@ def parse_article_file(name: str, data: bytes, *, max_bytes: int, max_chars: int
     if len(data) > max_bytes:
         raise ArticleFileError(name, None, f"file is {len(data):,} bytes; the limit is {max_bytes:,}")
     text = _decode(name, data)
+    lines = text.count("\n") + (not text.endswith("\n"))
+    if lines > MAX_LINES:
+        raise ArticleFileError(name, None, f"file has {lines:,} lines; the limit is {MAX_LINES:,}")
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise ArticleFileError(name, line, "contains a NUL character (binary file?)")

@@ -7,6 +7,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from annotator.accounts.models import ApiToken
+from annotator.accounts.services import api_token_revoke
 from annotator.accounts.throttle import client_address, signin_check, signin_failed, signin_succeeded
 from api.serializers import ErrorSerializer, MeSerializer, TokenRequestSerializer, TokenSerializer
 
@@ -48,7 +50,10 @@ class TokenRevokeView(APIView):
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request) -> Response:
         """Revoke the caller's token (scripts log out)."""
-        Token.objects.filter(user=request.user).delete()
+        if isinstance(request.auth, ApiToken):
+            api_token_revoke(user=request.user, token_id=request.auth.pk)
+        else:
+            Token.objects.filter(user=request.user).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

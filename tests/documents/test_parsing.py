@@ -16,7 +16,7 @@ def error_of(name: str, data: bytes) -> ArticleFileError:
 
 
 def test_txt_first_non_empty_line_is_the_title():
-    [article] = parse("a.txt", "\n\n  My Title  \n\nBody one.\nBody two.\n".encode())
+    [article] = parse("a.txt", b"\n\n  My Title  \n\nBody one.\nBody two.\n")
     assert article.title == "My Title"
     assert article.text == "Body one.\nBody two."
 

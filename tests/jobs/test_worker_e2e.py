@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(tra
 
 def test_an_import_job_reaches_done_through_a_real_worker(media_root, celery_worker):
     project = ProjectFactory()
-    uploads = [("news.jsonl", '{"title": "A", "text": "Putin met Kim. Seoul protested."}\n'.encode())]
+    uploads = [("news.jsonl", b'{"title": "A", "text": "Putin met Kim. Seoul protested."}\n')]
     job = articles_import_enqueue(project=project, uploads=uploads)  # on_commit: autocommit enqueues now
 
     def finished():
