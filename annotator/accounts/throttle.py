@@ -9,6 +9,7 @@ address cannot guess many accounts by mixing in a known one).
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 
@@ -28,9 +29,10 @@ class Verdict:
 
 
 def _keys(address: str, username: str) -> list[str]:
-    keys = [f"signin:addr:{address}"]
+    # Hashed: usernames and addresses may hold any character, cache keys may not.
+    keys = [f"signin:addr:{hashlib.sha256(address.encode()).hexdigest()[:32]}"]
     if username:
-        keys.append(f"signin:user:{username.strip().lower()[:150]}")
+        keys.append(f"signin:user:{hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]}")
     return keys
 
 
