@@ -22,7 +22,7 @@ from annotator.core.errors import DomainError
 from annotator.documents.models import Sentence
 from annotator.projects.models import Membership, Project, Role
 
-from .models import Annotation, AnnotationStatus, Assignment, AssignmentState
+from .models import AnnotationStatus, Assignment, AssignmentState
 
 MAX_CANDIDATES = 50
 
@@ -133,11 +133,3 @@ def assignment_mark(*, sentence_id: int, annotator: Any, status: str) -> None:
     else:  # a draft keeps the assignment alive: activity resets the timeout
         fields = {"state": AssignmentState.OPEN, "completed_at": None, "assigned_at": now}
     Assignment.objects.filter(sentence_id=sentence_id, annotator=annotator).update(**fields)
-
-
-def may_annotate(*, sentence: Sentence, annotator: Any) -> bool:
-    """An annotator may save a sentence that is assigned to them (or that they annotated)."""
-    return (
-        Assignment.objects.filter(sentence=sentence, annotator=annotator).exists()
-        or Annotation.objects.filter(sentence=sentence, annotator=annotator).exists()
-    )

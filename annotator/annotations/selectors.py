@@ -33,6 +33,23 @@ def annotation_of(*, sentence_id: int, annotator: Any) -> Annotation | None:
     return Annotation.objects.filter(sentence_id=sentence_id, annotator=annotator).first()
 
 
+def sentence_for_annotator(*, sentence_id: int, annotator: Any) -> Sentence | None:
+    """The sentence (with document and project) if it is assigned to ``annotator`` or they
+    annotated it; None otherwise. One query: the permission test rides along."""
+    sentence = (
+        Sentence.objects.select_related("document", "project")
+        .filter(pk=sentence_id)
+        .annotate(
+            is_assigned=Exists(Assignment.objects.filter(sentence=OuterRef("pk"), annotator=annotator)),
+            is_annotated=Exists(Annotation.objects.filter(sentence=OuterRef("pk"), annotator=annotator)),
+        )
+        .first()
+    )
+    if sentence is None or not (sentence.is_assigned or sentence.is_annotated):  # type: ignore[attr-defined]
+        return None
+    return sentence
+
+
 def sentence_payload(*, sentence: Sentence) -> dict[str, Any]:
     """The sentence with its neighbours (one query) and its document (already joined)."""
     neighbours = list(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -76,19 +77,27 @@ def annotation_check(*, schema: dict[str, Any], sentence: Sentence, payload: obj
     }
 
 
-def annotation_save(*, sentence: Sentence, annotator: Any, payload: object, schema: dict[str, Any] | None = None) -> Annotation:
+def annotation_save(
+    *,
+    sentence: Sentence,
+    annotator: Any,
+    payload: object,
+    schema: dict[str, Any] | None = None,
+    on_saved: Callable[[Annotation], None] | None = None,
+) -> Annotation:
     """Create or update ``annotator``'s annotation of ``sentence``.
 
     ``payload["version"]`` must equal the stored version (0 when there is none yet):
-    otherwise Conflict (409) and nothing changes. The compare-and-set is a single
-    conditional UPDATE, so two concurrent saves of the same version cannot both win.
-    Every successful save appends an AnnotationRevision.
+    otherwise Conflict (409, with the stored annotation in ``exc.current``) and nothing
+    changes. The compare-and-set is one conditional UPDATE (or an INSERT guarded by the
+    unique constraint), so two concurrent saves of the same version cannot both win.
+    Every successful save appends an AnnotationRevision; ``on_saved`` runs in the same
+    transaction. One transaction, no savepoints: a save is a handful of statements.
     """
     if schema is None:
         schema = sentence.project.label_schema
     clean = annotation_check(schema=schema, sentence=sentence, payload=payload)
     now = timezone.now()
-    submitted_at = now if clean["status"] == AnnotationStatus.SUBMITTED else None
     fields = {
         "labels": clean["labels"],
         "status": clean["status"],
@@ -96,60 +105,77 @@ def annotation_save(*, sentence: Sentence, annotator: Any, payload: object, sche
         "seconds": clean["seconds"],
         "skip_reason": clean["skip_reason"],
         "note": clean["note"],
-        "submitted_at": submitted_at,
+        "submitted_at": now if clean["status"] == AnnotationStatus.SUBMITTED else None,
         "updated_at": now,
     }
-    with transaction.atomic():
-        if clean["version"] == 0:
-            try:
-                with transaction.atomic():
-                    annotation = Annotation.objects.create(
-                        project_id=sentence.project_id, sentence=sentence, annotator=annotator, version=1, **fields
-                    )
-            except IntegrityError:
-                current = Annotation.objects.filter(sentence=sentence, annotator=annotator).values_list("version", flat=True).first()
-                raise Conflict(
-                    f"this annotation was saved elsewhere (now version {current}); reload it or save over it deliberately",
-                    field="version",
-                ) from None
-        else:
-            updated = Annotation.objects.filter(
-                sentence=sentence, annotator=annotator, version=clean["version"]
-            ).update(version=clean["version"] + 1, **fields)
-            annotation = Annotation.objects.filter(sentence=sentence, annotator=annotator).first()
-            if annotation is None:
-                raise Conflict("there is no saved annotation to update; send version 0", field="version")
-            if not updated:
-                raise Conflict(
-                    f"version {clean['version']} is stale: the stored version is {annotation.version}",
-                    field="version",
+    current = Annotation.objects.filter(sentence=sentence, annotator=annotator).first()
+    stored_version = current.version if current else 0
+    if clean["version"] != stored_version:
+        raise _stale(clean["version"], current)
+    try:
+        with transaction.atomic():
+            if current is None:
+                annotation = Annotation.objects.create(
+                    project_id=sentence.project_id, sentence=sentence, annotator=annotator, version=1, **fields
                 )
-        AnnotationRevision.objects.create(
-            annotation=annotation,
-            version=annotation.version,
-            labels=annotation.labels,
-            status=annotation.status,
-            unsure=annotation.unsure,
-            seconds=annotation.seconds,
-        )
+            else:
+                if not Annotation.objects.filter(pk=current.pk, version=stored_version).update(
+                    version=stored_version + 1, **fields
+                ):
+                    raise _stale(clean["version"], Annotation.objects.filter(pk=current.pk).first())
+                annotation = current
+                for key, value in fields.items():
+                    setattr(annotation, key, value)
+                annotation.version = stored_version + 1
+            AnnotationRevision.objects.create(
+                annotation=annotation,
+                version=annotation.version,
+                labels=annotation.labels,
+                status=annotation.status,
+                unsure=annotation.unsure,
+                seconds=annotation.seconds,
+            )
+            if on_saved is not None:
+                on_saved(annotation)
+    except IntegrityError:
+        # Another request created it between our read and our insert.
+        raise _stale(clean["version"], Annotation.objects.filter(sentence=sentence, annotator=annotator).first()) from None
     return annotation
 
 
-def annotation_put(*, sentence: Sentence, annotator: Any, payload: object) -> Annotation:
+def _stale(sent: int, current: Annotation | None) -> Conflict:
+    if current is None:
+        error = Conflict("there is no saved annotation to update; send version 0", field="version")
+    elif sent == 0:
+        error = Conflict(
+            f"this annotation was saved elsewhere (now version {current.version}); reload it or save over it deliberately",
+            field="version",
+        )
+    else:
+        error = Conflict(f"version {sent} is stale: the stored version is {current.version}", field="version")
+    error.current = current  # type: ignore[attr-defined]
+    return error
+
+
+def annotation_put(*, sentence_id: int, annotator: Any, payload: object) -> Annotation:
     """The annotator's save through the API: only a sentence assigned to them (else
     NotFound, so nobody learns what others were given); the assignment follows the
-    annotation's status (submitted/skipped close it, a draft keeps it open)."""
+    annotation's status (submitted/skipped close it, a draft keeps it open), and a
+    submission schedules the project's debounced agreement job."""
     from annotator.core.errors import NotFound
 
-    from .assignment import assignment_mark, may_annotate
+    from .assignment import assignment_mark
+    from .selectors import sentence_for_annotator
 
-    if not may_annotate(sentence=sentence, annotator=annotator):
+    sentence = sentence_for_annotator(sentence_id=sentence_id, annotator=annotator)
+    if sentence is None:
         raise NotFound("no such sentence in your assignments")
-    with transaction.atomic():
-        annotation = annotation_save(sentence=sentence, annotator=annotator, payload=payload)
+
+    def follow(annotation: Annotation) -> None:
         assignment_mark(sentence_id=sentence.pk, annotator=annotator, status=annotation.status)
         if annotation.status == AnnotationStatus.SUBMITTED:
             from annotator.agreement.services import agreement_schedule
 
             agreement_schedule(project=sentence.project)
-    return annotation
+
+    return annotation_save(sentence=sentence, annotator=annotator, payload=payload, on_saved=follow)

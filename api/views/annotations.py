@@ -12,13 +12,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotator.annotations.assignment import assignment_create, assignment_next, assignment_release, may_annotate
+from annotator.annotations.assignment import assignment_create, assignment_next, assignment_release
 from annotator.annotations.models import Assignment
 from annotator.annotations.selectors import (
     annotation_of,
     assignments_of_project,
     progress_of,
     queue_of,
+    sentence_for_annotator,
     sentence_payload,
 )
 from annotator.annotations.services import annotation_put
@@ -48,8 +49,8 @@ def _work_item(sentence: Sentence, user) -> dict:  # type: ignore[no-untyped-def
 
 def _own_sentence(request: Request, sentence_id: int) -> Sentence:
     """A sentence the caller may annotate, else 404 (blind and non-revealing)."""
-    sentence = Sentence.objects.select_related("document", "project").filter(pk=sentence_id).first()
-    if sentence is None or not may_annotate(sentence=sentence, annotator=request.user):
+    sentence = sentence_for_annotator(sentence_id=sentence_id, annotator=request.user)
+    if sentence is None:
         raise Http404("no such sentence in your assignments")
     return sentence
 
@@ -97,11 +98,10 @@ class AnnotationView(APIView):
     def put(self, request: Request, pk: int) -> Response:
         """Save the caller's annotation. ``version`` must be the one last read (0 when
         new); a stale one gets 409 with the stored annotation in ``current``."""
-        sentence = _own_sentence(request, pk)
         try:
-            annotation = annotation_put(sentence=sentence, annotator=request.user, payload=request.data)
+            annotation = annotation_put(sentence_id=pk, annotator=request.user, payload=request.data)
         except Conflict as exc:
-            current = annotation_of(sentence_id=sentence.pk, annotator=request.user)
+            current = getattr(exc, "current", None)
             return Response(
                 {
                     "detail": exc.message,

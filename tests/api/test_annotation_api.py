@@ -148,7 +148,7 @@ def test_next_and_put_run_a_fixed_number_of_queries(project, django_assert_max_n
     _, client = member(project)
     with django_assert_max_num_queries(18):
         first = client.get(f"/api/projects/{project.id}/next/").json()["sentence"]
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(8):
         assert client.put(f"/api/sentences/{first['id']}/annotation/", payload(first["text"]), format="json").status_code == 200
 
 

@@ -88,9 +88,9 @@ def world_build() -> World:
     for sentence, who in ((s1, "annotator"), (s1, "other"), (s2, "annotator")):
         assignment_create(project=project, sentence=sentence, annotator=users[who])
     assignment_s3 = assignment_create(project=project, sentence=s3, annotator=users["annotator"])
-    annotation_put(sentence=s1, annotator=users["annotator"], payload=_annotation([A1_ENTITY], A1_NOTE))
-    annotation_put(sentence=s1, annotator=users["other"], payload=_annotation([A2_ENTITY], A2_NOTE))
-    annotation_put(sentence=s2, annotator=users["annotator"], payload=_annotation([], A1_NOTE, status="draft"))
+    annotation_put(sentence_id=s1.pk, annotator=users["annotator"], payload=_annotation([A1_ENTITY], A1_NOTE))
+    annotation_put(sentence_id=s1.pk, annotator=users["other"], payload=_annotation([A2_ENTITY], A2_NOTE))
+    annotation_put(sentence_id=s2.pk, annotator=users["annotator"], payload=_annotation([], A1_NOTE, status="draft"))
     Gold.objects.create(project=project, sentence=s1, labels={"entities": [GOLD_ENTITY], "stance": [], "events": []},
                         source=GoldSource.ADJUDICATED, annotation_ids=[], decided_by=users["lead"],
                         decided_at=timezone.now(), version=1)

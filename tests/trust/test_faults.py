@@ -166,7 +166,7 @@ def test_two_tabs_saving_the_same_annotation_one_wins_one_conflicts(transactiona
     sentence = project.sentences.order_by("document_id", "index").first()
     assignment_create(project=project, sentence=sentence, annotator=user)
     base = {"stance": [], "events": [], "status": "draft"}
-    annotation_put(sentence=sentence, annotator=user, payload={**base, "entities": [], "version": 0})
+    annotation_put(sentence_id=sentence.pk, annotator=user, payload={**base, "entities": [], "version": 0})
     revisions = AnnotationRevision.objects.count()
     labels = {"tab-a": [{"start": 0, "end": 5, "label": "PER"}], "tab-b": [{"start": 10, "end": 13, "label": "PER"}]}
     results: dict[str, Any] = {}

@@ -64,7 +64,7 @@ def _poisoned_project() -> tuple[Any, Any]:
         user = user_ensure(username=name, password=PASSWORD)
         membership_set(project=project, user=user, role="annotator")
         assignment_create(project=project, sentence=sentence, annotator=user)
-        annotation_put(sentence=sentence, annotator=user, payload={
+        annotation_put(sentence_id=sentence.pk, annotator=user, payload={
             "entities": [{"start": start, "end": start + 5, "label": LABEL}],
             "stance": [{"target": TARGET, "label": "favor" if name == "anna" else "against"}],
             "events": [], "status": "submitted", "version": 0, "note": f"{name} says {XSS}"})
