@@ -148,8 +148,11 @@ def test_next_and_put_run_a_fixed_number_of_queries(project, django_assert_max_n
     _, client = member(project)
     with django_assert_max_num_queries(18):
         first = client.get(f"/api/projects/{project.id}/next/").json()["sentence"]
-    with django_assert_max_num_queries(8):
-        assert client.put(f"/api/sentences/{first['id']}/annotation/", payload(first["text"]), format="json").status_code == 200
+    url = f"/api/sentences/{first['id']}/annotation/"
+    with django_assert_max_num_queries(8):  # a draft (autosave): the common path
+        assert client.put(url, payload(first["text"], status="draft"), format="json").status_code == 200
+    with django_assert_max_num_queries(14):  # a submission also schedules the agreement job
+        assert client.put(url, payload(first["text"], version=1), format="json").status_code == 200
 
 
 def test_an_expired_assignment_goes_back_to_the_pool(project):
