@@ -4,7 +4,8 @@
     python bench/run.py import [--articles 2000] [--seed 7]
 
 Prints sentences per second, peak RSS, and the ratio of our import time to spaCy's own
-bare segmentation (``nlp.pipe`` + ``doc.sents``) of the same texts, measured in the same run.
+bare segmentation (``nlp.pipe`` + ``doc.sents``) of the same texts, measured in the same run
+(both warm, best of three).
 Targets (issue 2): >= 2,000 sentences/s, peak RSS < 500 MB, ratio <= 2.0.
 """
 
@@ -58,7 +59,6 @@ def child(args: argparse.Namespace) -> None:
     from annotator.projects.services import project_create
 
     call_command("migrate", verbosity=0)
-    project = project_create(slug="bench", label_schema={"entity_types": []})
     rng = random.Random(args.seed)
     records = [article(rng, i) for i in range(args.articles)]
     with tempfile.TemporaryDirectory() as tmp:
@@ -67,21 +67,26 @@ def child(args: argparse.Namespace) -> None:
         texts = [r["text"] for r in records]
 
         nlp = get_pipeline()
-        list(nlp.pipe(texts[:50]))  # warm both paths equally
-        started = time.perf_counter()
-        spacy_sentences = sum(1 for doc in nlp.pipe(texts, batch_size=256) for _ in doc.sents)
-        spacy_seconds = time.perf_counter() - started
-
-        started = time.perf_counter()
-        call_command("import_articles", "bench", str(path), stdout=open("/dev/null", "w"))  # noqa: SIM115
-        ours_seconds = time.perf_counter() - started
+        # A first full pass fills spaCy's vocabulary, which is slower; both sides then run
+        # warm, each its best of `--repeats` (each import goes into a fresh project).
+        list(nlp.pipe(texts, batch_size=256))
+        spacy_runs, ours_runs = [], []
+        for repeat in range(args.repeats):
+            started = time.perf_counter()
+            spacy_sentences = sum(1 for doc in nlp.pipe(texts, batch_size=256) for _ in doc.sents)
+            spacy_runs.append(time.perf_counter() - started)
+            project = project_create(slug=f"bench-{repeat}", label_schema={"entity_types": []})
+            started = time.perf_counter()
+            call_command("import_articles", project.slug, str(path), stdout=open("/dev/null", "w"))  # noqa: SIM115
+            ours_runs.append(time.perf_counter() - started)
+        spacy_seconds, ours_seconds = min(spacy_runs), min(ours_runs)
     sentences = Sentence.objects.filter(project=project).count()
     rate = sentences / ours_seconds
     ratio = ours_seconds / spacy_seconds
     print(f"articles imported          {args.articles:>10,}")
     print(f"sentences imported         {sentences:>10,}   (spaCy bare: {spacy_sentences:,})")
-    print(f"import time                {ours_seconds:>10.2f} s")
-    print(f"spaCy bare segmentation    {spacy_seconds:>10.2f} s")
+    print(f"import time                {ours_seconds:>10.2f} s   (best of {args.repeats}: {', '.join(f'{t:.2f}' for t in ours_runs)})")
+    print(f"spaCy bare segmentation    {spacy_seconds:>10.2f} s   (best of {args.repeats}: {', '.join(f'{t:.2f}' for t in spacy_runs)})")
     print(f"sentences per second       {rate:>10,.0f}   target >= 2,000  {'OK' if rate >= 2000 else 'MISSED'}")
     print(f"peak RSS                   {peak_rss_mb():>10.0f} MB  target < 500 MB  {'OK' if peak_rss_mb() < 500 else 'MISSED'}")
     print(f"ours / spaCy bare          {ratio:>10.2f} x  target <= 2.0  {'OK' if ratio <= 2.0 else 'MISSED'}")
@@ -91,6 +96,7 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="bench/run.py import")
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -98,4 +104,6 @@ def main(argv: list[str]) -> None:
         return
     url = fresh_database("accord_bench_import")
     print(f"import benchmark on PostgreSQL ({url}), {args.articles:,} articles, seed {args.seed}")
-    raise SystemExit(run_child(["import-articles", "--child", f"--articles={args.articles}", f"--seed={args.seed}"], url))
+    raise SystemExit(run_child(
+        ["import-articles", "--child", f"--articles={args.articles}", f"--seed={args.seed}", f"--repeats={args.repeats}"], url
+    ))

@@ -18,8 +18,9 @@ class Assignment(models.Model):
     """A sentence handed to one annotator. At most ``project.overlap`` live ones per
     sentence; an open one older than the project's timeout goes back to the pool."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assignments")
-    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="assignments")
+    # project and sentence lead the composite index and the unique constraint below.
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assignments", db_index=False)
+    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="assignments", db_index=False)
     annotator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
     state = models.CharField(max_length=16, choices=AssignmentState.choices, default=AssignmentState.OPEN)
     assigned_at = models.DateTimeField(auto_now_add=True)
@@ -50,8 +51,9 @@ class Annotation(models.Model):
     ``version`` grows by one on every save; a save naming an older version is refused.
     """
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="annotations")
-    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="annotations")
+    # project and sentence lead the composite index and the unique constraint below.
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="annotations", db_index=False)
+    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="annotations", db_index=False)
     annotator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations")
     labels = models.JSONField(default=empty_labels)
     status = models.CharField(max_length=16, choices=AnnotationStatus.choices, default=AnnotationStatus.DRAFT)
@@ -77,7 +79,7 @@ class Annotation(models.Model):
 class AnnotationRevision(models.Model):
     """Append-only history: one row per save, never updated."""
 
-    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="revisions")
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="revisions", db_index=False)
     version = models.PositiveIntegerField()
     labels = models.JSONField()
     status = models.CharField(max_length=16, choices=AnnotationStatus.choices)

@@ -36,8 +36,10 @@ class Sentence(models.Model):
     ``project`` is denormalised so that work queues and exports read one table.
     """
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="sentences")
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="sentences")
+    # No single-column FK indexes: the composite index and the unique constraint below lead
+    # with these columns, and every extra index slows bulk import.
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="sentences", db_index=False)
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="sentences", db_index=False)
     index = models.PositiveIntegerField()
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import orjson
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
 from annotator.core.errors import DomainError
 from annotator.projects.models import Project
 
 from .models import Document, Sentence
 from .parsing import ArticleFileError, ArticleIn, parse_article_file
-from .segment import segment_texts
+from .segment import SentenceSpan, segment_texts
 
 Progress = Callable[[float, str], None]
 BATCH = 2000
@@ -92,91 +93,124 @@ def articles_store(
         if digest not in seen:
             seen.add(digest)
             fresh.append((article, digest))
-    duplicates = len(articles) - len(fresh)
-
-    segmented = list(segment_texts([a.text for a, _ in fresh]))
-    report(0.5, f"segmented {len(fresh)} articles")
-
-    total_sentences = sum(len(s) for s in segmented)
+    documents = [
+        Document(
+            project=project,
+            title=a.title,
+            source=a.source,
+            published=a.published,
+            text=a.text,
+            meta=a.meta,
+            content_hash=digest,
+        )
+        for a, digest in fresh
+    ]
+    segmented = segment_texts([a.text for a, _ in fresh])
     with transaction.atomic():
-        documents = Document.objects.bulk_create(
-            [
-                Document(
-                    project=project,
-                    title=a.title,
-                    source=a.source,
-                    published=a.published,
-                    text=a.text,
-                    meta=a.meta,
-                    content_hash=digest,
-                    sentence_count=len(sentences),
-                )
-                for (a, digest), sentences in zip(fresh, segmented, strict=True)
-            ],
-            batch_size=BATCH,
-        )
-        rows = (
-            (project.pk, document.pk, s.index, s.start, s.end, s.text, s.token_array)
-            for document, sentences in zip(documents, segmented, strict=True)
-            for s in sentences
-        )
-        sentences_insert(
-            rows=rows,
-            total=total_sentences,
-            progress=lambda done: report(
-                0.5 + 0.5 * done / max(total_sentences, 1), f"saved {done} of {total_sentences} sentences"
-            ),
-        )
+        if connection.vendor == "postgresql":
+            document_ids, total_sentences = _store_streaming(documents=documents, segmented=segmented, report=report)
+        else:
+            document_ids, total_sentences = _store_batched(documents=documents, segmented=segmented, report=report)
     return ImportSummary(
-        articles=len(documents),
+        articles=len(document_ids),
         sentences=total_sentences,
-        duplicates=duplicates,
-        document_ids=[d.pk for d in documents],
+        duplicates=len(articles) - len(fresh),
+        document_ids=document_ids,
     )
 
 
-SENTENCE_COLUMNS = ("project_id", "document_id", "index", "start", "end", "text", "tokens")
-
-
-def sentences_insert(*, rows: Iterable[tuple], total: int, progress: Callable[[int], None]) -> None:
-    """Insert sentence rows (in SENTENCE_COLUMNS order; tokens as an (n, 2) numpy array)
-    inside the caller's transaction.
-
-    PostgreSQL gets COPY, several times faster than INSERT for tens of thousands of
-    rows; other databases get batched bulk_create."""
-    done = 0
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(Sentence._meta.db_table)
-        columns = ", ".join(
-            connection.ops.quote_name(Sentence._meta.get_field(c.removesuffix("_id")).column) for c in SENTENCE_COLUMNS
-        )
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row((*row[:6], orjson.dumps(row[6], option=orjson.OPT_SERIALIZE_NUMPY).decode()))
-                done += 1
-                if done % (BATCH * 5) == 0:
-                    progress(done)
-        return
-    pending: list[Sentence] = []
-    for project_id, document_id, index, start, end, text, tokens in rows:
-        pending.append(
-            Sentence(
-                project_id=project_id,
-                document_id=document_id,
-                index=index,
-                start=start,
-                end=end,
-                text=text,
-                tokens=tokens.tolist(),
+def _store_streaming(
+    *, documents: list[Document], segmented: Iterator[list[SentenceSpan]], report: Progress
+) -> tuple[list[int], int]:
+    """PostgreSQL: documents first (ids drawn from the sequence), then one COPY stream of
+    sentences fed while spaCy segments, with foreign keys checked as rows arrive: the
+    database works on the other core while this one segments."""
+    document_ids = documents_insert(documents=documents)
+    counts: list[int] = []
+    total = 0
+    step = max(1, len(documents) // 20)
+    table = connection.ops.quote_name(Sentence._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(Sentence._meta.get_field(c.removesuffix("_id")).column) for c in SENTENCE_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for number, (document_id, document, sentences) in enumerate(
+                zip(document_ids, documents, segmented, strict=True), start=1
+            ):
+                for s in sentences:
+                    copy.write_row((
+                        document.project_id, document_id, s.index, s.start, s.end, s.text,
+                        orjson.dumps(s.token_array, option=orjson.OPT_SERIALIZE_NUMPY).decode(),
+                    ))
+                counts.append(len(sentences))
+                total += len(sentences)
+                if number % step == 0:
+                    report(0.1 + 0.85 * number / len(documents), f"segmented and saved {number} of {len(documents)} articles")
+        if document_ids:
+            cursor.execute(
+                f"UPDATE {connection.ops.quote_name(Document._meta.db_table)} AS d SET sentence_count = v.n "  # noqa: S608 - a model's table name
+                "FROM unnest(%s::bigint[], %s::int[]) AS v(id, n) WHERE d.id = v.id",
+                [document_ids, counts],
             )
-        )
+    return document_ids, total
+
+
+def _store_batched(
+    *, documents: list[Document], segmented: Iterator[list[SentenceSpan]], report: Progress
+) -> tuple[list[int], int]:
+    """Other databases (SQLite for `make run`): segment everything, then bulk inserts."""
+    all_sentences = list(segmented)
+    report(0.5, f"segmented {len(documents)} articles")
+    for document, sentences in zip(documents, all_sentences, strict=True):
+        document.sentence_count = len(sentences)
+    document_ids = documents_insert(documents=documents)
+    pending: list[Sentence] = []
+    total = sum(len(s) for s in all_sentences)
+    done = 0
+    for document_id, sentences in zip(document_ids, all_sentences, strict=True):
+        for s in sentences:
+            pending.append(
+                Sentence(project_id=documents[0].project_id, document_id=document_id, index=s.index, start=s.start,
+                         end=s.end, text=s.text, tokens=s.tokens)
+            )
         if len(pending) >= BATCH:
             Sentence.objects.bulk_create(pending)
             done += len(pending)
             pending = []
-            progress(done)
+            report(0.5 + 0.5 * done / max(total, 1), f"saved {done} of {total} sentences")
     if pending:
         Sentence.objects.bulk_create(pending)
+    return document_ids, total
+
+
+DOCUMENT_COLUMNS = ("id", "project_id", "title", "source", "published", "text", "meta", "content_hash", "sentence_count", "created_at")
+
+
+def documents_insert(*, documents: list[Document]) -> list[int]:
+    """Insert unsaved Document rows inside the caller's transaction; returns their ids.
+
+    PostgreSQL: ids are drawn from the sequence in one query, then COPY; elsewhere
+    bulk_create."""
+    if connection.vendor != "postgresql" or not documents:
+        return [d.pk for d in Document.objects.bulk_create(documents, batch_size=BATCH)]
+    table = Document._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(documents)]
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        now = timezone.now()
+        columns = ", ".join(connection.ops.quote_name(c) for c in DOCUMENT_COLUMNS)
+        with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
+            for document_id, d in zip(ids, documents, strict=True):
+                copy.write_row(
+                    (document_id, d.project_id, d.title, d.source, d.published, d.text, orjson.dumps(d.meta).decode(),
+                     d.content_hash, d.sentence_count, now)
+                )
+    return ids
+
+
+SENTENCE_COLUMNS = ("project_id", "document_id", "index", "start", "end", "text", "tokens")
 
 
 def articles_import_enqueue(*, project: Project, uploads: Sequence[tuple[str, bytes]], created_by: object = None):  # type: ignore[no-untyped-def]
