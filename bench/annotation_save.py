@@ -25,6 +25,7 @@ from pathlib import Path
 
 from bench.common import ROOT, django_setup, fresh_database
 
+SENTENCES_EACH = 20
 TEXT = (
     "MOSCOW (AP) — Russian lawmakers on Thursday ratified a pact with North Korea envisioning mutual "
     "military assistance, a move that comes as the U.S. confirmed the deployment of 3,000 North Korean troops to Russia."
@@ -37,7 +38,8 @@ def setup(clients: int) -> list[dict]:
     from django.core.management import call_command
     from rest_framework.authtoken.models import Token
 
-    from annotator.annotations.assignment import assignment_next
+    from annotator.annotations.assignment import assignment_create
+    from annotator.documents.models import Sentence
     from annotator.documents.parsing import ArticleIn
     from annotator.documents.services import articles_store
     from annotator.projects.demo import DEMO_DIR
@@ -46,13 +48,22 @@ def setup(clients: int) -> list[dict]:
     call_command("migrate", verbosity=0)
     schema = json.loads((DEMO_DIR / "schema.json").read_text("utf-8"))
     project = project_create(slug="bench", label_schema=schema, overlap=1)
-    articles_store(project=project, articles=[ArticleIn(title=f"A{i}", text=f"Report {i}: {TEXT}") for i in range(clients * 4)])
+    articles_store(
+        project=project,
+        articles=[ArticleIn(title=f"A{i}", text=f"Report {i}: {TEXT}") for i in range(clients * SENTENCES_EACH)],
+    )
+    sentences = list(Sentence.objects.filter(project=project).order_by("id"))
     people = []
     for n in range(clients):
         user = user_ensure(username=f"annotator{n}")
         membership_set(project=project, user=user, role="annotator")
-        assignment = assignment_next(project=project, annotator=user)
-        people.append({"token": Token.objects.create(user=user).key, "sentence": assignment.sentence_id, "text": assignment.sentence.text})
+        mine = sentences[n * SENTENCES_EACH : (n + 1) * SENTENCES_EACH]
+        for sentence in mine:
+            assignment_create(project=project, sentence=sentence, annotator=user)
+        people.append({
+            "token": Token.objects.create(user=user).key,
+            "sentences": [{"id": s.id, "text": s.text} for s in mine],
+        })
     return people
 
 
@@ -73,7 +84,8 @@ def client(args: tuple) -> list[float]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Authorization": f"Token {person['token']}", "Content-Type": "application/json"}
     latencies: list[float] = []
-    version = person.get("version", 0)
+    versions = [0] * len(person["sentences"])
+    turn = 0
     while time.time() < start_at:
         time.sleep(0.001)
     deadline = start_at + seconds
@@ -82,14 +94,18 @@ def client(args: tuple) -> list[float]:
         if mode == "noop":
             conn.request("GET", "/api/me/", headers=headers)
         else:
-            conn.request("PUT", f"/api/sentences/{person['sentence']}/annotation/", body=body(person["text"], version), headers=headers)
+            # An annotator's autosaves move through their sentences, as in a working day,
+            # rather than rewriting one row hundreds of times a second.
+            turn = (turn + 1) % len(versions)
+            item = person["sentences"][turn]
+            conn.request("PUT", f"/api/sentences/{item['id']}/annotation/", body=body(item["text"], versions[turn]), headers=headers)
         response = conn.getresponse()
         payload = response.read()
         latencies.append(time.perf_counter() - began)
         if response.status != 200:
             raise SystemExit(f"{mode}: HTTP {response.status}: {payload[:300]!r}")
         if mode == "save":
-            version = json.loads(payload)["version"]
+            versions[turn] = json.loads(payload)["version"]
     return latencies
 
 

@@ -33,12 +33,17 @@ def annotation_of(*, sentence_id: int, annotator: Any) -> Annotation | None:
     return Annotation.objects.filter(sentence_id=sentence_id, annotator=annotator).first()
 
 
-def sentence_for_annotator(*, sentence_id: int, annotator: Any) -> Sentence | None:
+def sentence_for_annotator(*, sentence_id: int, annotator: Any, for_save: bool = False) -> Sentence | None:
     """The sentence (with document and project) if it is assigned to ``annotator`` or they
-    annotated it; None otherwise. One query: the permission test rides along."""
+    annotated it; None otherwise. One query: the permission test rides along.
+    ``for_save`` reads only what a save needs (text, the project's schema)."""
+    queryset = (
+        Sentence.objects.select_related("project").only("id", "text", "project_id", "project__id", "project__label_schema")
+        if for_save
+        else Sentence.objects.select_related("document", "project")
+    )
     sentence = (
-        Sentence.objects.select_related("document", "project")
-        .filter(pk=sentence_id)
+        queryset.filter(pk=sentence_id)
         .annotate(
             is_assigned=Exists(Assignment.objects.filter(sentence=OuterRef("pk"), annotator=annotator)),
             is_annotated=Exists(Annotation.objects.filter(sentence=OuterRef("pk"), annotator=annotator)),

@@ -167,7 +167,7 @@ def annotation_put(*, sentence_id: int, annotator: Any, payload: object) -> Anno
     from .assignment import assignment_mark
     from .selectors import sentence_for_annotator
 
-    sentence = sentence_for_annotator(sentence_id=sentence_id, annotator=annotator)
+    sentence = sentence_for_annotator(sentence_id=sentence_id, annotator=annotator, for_save=True)
     if sentence is None:
         raise NotFound("no such sentence in your assignments")
 
