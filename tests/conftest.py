@@ -60,6 +60,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(scope="session")
+def redis_server_binary() -> str:
+    """The redis-server program, for tests that restart Redis: like every real-server
+    need, missing is a failure in CI and a clearly reported skip elsewhere."""
+    path = shutil.which("redis-server")
+    if path is None:
+        message = "redis-server is not installed here, so Redis cannot be restarted"
+        if settings.REQUIRE_SERVICES:
+            pytest.fail(message)
+        pytest.skip(f"SKIPPED: {message}")
+    return path
+
+
+@pytest.fixture(scope="session")
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS

@@ -106,9 +106,10 @@ def articles_store(
         for a, digest in fresh
     ]
     segmented = segment_texts([a.text for a, _ in fresh])
+    report(0.15, f"segmenting and saving {len(documents)} new articles")
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            document_ids, total_sentences = _store_streaming(documents=documents, segmented=segmented, report=report)
+            document_ids, total_sentences = _store_streaming(documents=documents, segmented=segmented)
         else:
             document_ids, total_sentences = _store_batched(documents=documents, segmented=segmented, report=report)
     return ImportSummary(
@@ -119,24 +120,21 @@ def articles_store(
     )
 
 
-def _store_streaming(
-    *, documents: list[Document], segmented: Iterator[list[SentenceSpan]], report: Progress
-) -> tuple[list[int], int]:
+def _store_streaming(*, documents: list[Document], segmented: Iterator[list[SentenceSpan]]) -> tuple[list[int], int]:
     """PostgreSQL: documents first (ids drawn from the sequence), then one COPY stream of
     sentences fed while spaCy segments, with foreign keys checked as rows arrive: the
     database works on the other core while this one segments."""
     document_ids = documents_insert(documents=documents)
     counts: list[int] = []
     total = 0
-    step = max(1, len(documents) // 20)
     table = connection.ops.quote_name(Sentence._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(Sentence._meta.get_field(c.removesuffix("_id")).column) for c in SENTENCE_COLUMNS)
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for number, (document_id, document, sentences) in enumerate(
-                zip(document_ids, documents, segmented, strict=True), start=1
-            ):
+            # No progress calls in here: the connection is busy with the COPY, so a progress
+            # UPDATE on it would wait for itself (and would not be visible before commit).
+            for document_id, document, sentences in zip(document_ids, documents, segmented, strict=True):
                 for s in sentences:
                     copy.write_row((
                         document.project_id, document_id, s.index, s.start, s.end, s.text,
@@ -144,8 +142,6 @@ def _store_streaming(
                     ))
                 counts.append(len(sentences))
                 total += len(sentences)
-                if number % step == 0:
-                    report(0.1 + 0.85 * number / len(documents), f"segmented and saved {number} of {len(documents)} articles")
         if document_ids:
             cursor.execute(
                 f"UPDATE {connection.ops.quote_name(Document._meta.db_table)} AS d SET sentence_count = v.n "  # noqa: S608 - a model's table name

@@ -8,7 +8,6 @@ checked to be up when the test ends.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import time
 from typing import Any
@@ -37,9 +36,7 @@ def _ensure_redis() -> None:
 
 
 @pytest.fixture
-def redis_restarter() -> Any:
-    if not shutil.which("redis-server"):
-        pytest.skip("SKIPPED: redis-server is not installed here")
+def redis_restarter(redis_server_binary: str) -> Any:
 
     def restart() -> None:
         subprocess.run(["redis-cli", "-p", "6379", "shutdown", "nosave"], capture_output=True, timeout=10)
