@@ -43,6 +43,7 @@ run: demo
 	@echo ""
 	@echo "Accord is running at http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
 	@echo "Sign in as lead, ana, ben or chloe with the password accord-demo."
+	@echo "Annotators find work in the practice project: http://$(HOST):$(PORT)/p/demo-practice/annotate/"
 	@echo ""
 	@$(BIN)/celery -A annotator worker --loglevel=WARNING --concurrency=2 & WORKER=$$!; \
 	  trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \

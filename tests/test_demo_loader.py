@@ -13,15 +13,17 @@ def test_load_demo_builds_the_project_and_is_safe_to_run_twice(capsys):
     out = capsys.readouterr().out
     assert "created demo project 'demo'" in out and "ana" in out and "accord-demo" in out
     counts = (Project.objects.count(), Document.objects.count(), Sentence.objects.count(), Annotation.objects.count())
-    assert counts == (1, 1, 12, 36)
-    assert Membership.objects.filter(role="annotator").count() == 3
+    assert counts == (2, 2, 24, 36)  # the demo, and a practice copy with nothing annotated
+    demo = Project.objects.get(slug="demo")
+    assert Membership.objects.filter(project=demo, role="annotator").count() == 3
+    assert "practice project 'demo-practice'" in out
     revisions = AnnotationRevision.objects.count()
 
     call_command("load_demo")
     assert "refreshed demo project" in capsys.readouterr().out
     assert (Project.objects.count(), Document.objects.count(), Sentence.objects.count(), Annotation.objects.count()) == counts
     assert AnnotationRevision.objects.count() == revisions, "an unchanged fixture writes no new versions"
-    document = Document.objects.get()
+    document = Document.objects.get(project__slug="demo")
     for s in document.sentences.all():
         assert document.text[s.start : s.end] == s.text
     assert document.meta["caption"].startswith("FILE - Russian President Vladimir Putin")

@@ -30,6 +30,7 @@ class DemoResult:
     logins: list[tuple[str, str, str]]  # (username, password, role)
     created: bool
     annotations_written: int
+    practice: Project | None = None
 
 
 def _read(directory: Path, name: str) -> Any:
@@ -116,7 +117,40 @@ def demo_load(*, fixtures_dir: Path | None = None) -> DemoResult:
                 if (sentences[item["index"]].id, annotators[name].id) not in done
             ]
         )
-    return DemoResult(project=project, logins=logins, created=created, annotations_written=written)
+        practice = _practice_project(
+            schema=schema, guidelines=guidelines, lead=lead, annotators=list(annotators.values()), article=article
+        )
+    return DemoResult(
+        project=project, logins=logins, created=created, annotations_written=written, practice=practice
+    )
+
+
+PRACTICE_SLUG = "demo-practice"
+
+
+def _practice_project(*, schema: Any, guidelines: str, lead: Any, annotators: list[Any], article: dict) -> Project:
+    """The same article, schema and guidelines with nothing annotated yet, so that a demo
+    annotator finds work in the workspace (in the demo project all three are done)."""
+    practice = Project.objects.filter(slug=PRACTICE_SLUG).first()
+    if practice is None:
+        practice = project_create(
+            slug=PRACTICE_SLUG,
+            name="Practice: annotate the demo article yourself",
+            description="Nothing is annotated here yet: sign in as ana, ben or chloe and start annotating.",
+            label_schema=schema,
+            guidelines=guidelines,
+            overlap=len(annotators),
+            created_by=lead,
+        )
+    for user in annotators:
+        membership_set(project=practice, user=user, role=Role.ANNOTATOR)
+    digest = content_hash(article["text"])
+    if not practice.documents.filter(content_hash=digest).exists():
+        articles_store(
+            project=practice,
+            articles=[ArticleIn(title=article["title"], text=article["text"], source=article.get("source") or "")],
+        )
+    return practice
 
 
 def _strip_text(span: dict[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,11 @@ class Command(BaseCommand):
             f"{verb} demo project '{project.slug}': {progress['sentences']} sentences, "
             f"{result.annotations_written} annotations written"
         )
+        if result.practice is not None:
+            self.stdout.write(
+                f"practice project '{result.practice.slug}': the same article, not yet annotated "
+                f"(annotators find work at /p/{result.practice.slug}/annotate/)"
+            )
         self.stdout.write("logins (username / password / role):")
         for username, password, role in result.logins:
             self.stdout.write(f"  {username:<8} {password:<14} {role}")
