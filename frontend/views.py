@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from annotator.projects.models import Role
-from annotator.projects.selectors import members_of, project_progress, projects_for_user
+from annotator.projects.selectors import members_of, project_progress, projects_for_user, projects_progress
 from frontend.access import project_for_page
 
 
@@ -15,7 +15,8 @@ from frontend.access import project_for_page
 def home(request: HttpRequest) -> HttpResponse:
     projects = list(projects_for_user(user=request.user))
     roles = dict(request.user.memberships.values_list("project_id", "role"))
-    rows = [{"project": p, "role": roles.get(p.pk), "progress": project_progress(project=p)} for p in projects]
+    progress = projects_progress(project_ids=[p.pk for p in projects])
+    rows = [{"project": p, "role": roles.get(p.pk), "progress": progress[p.pk]} for p in projects]
     return render(request, "frontend/home.html", {"rows": rows})
 
 

@@ -36,15 +36,39 @@ def annotator_ids(*, project: Project) -> list[int]:
     return list(project.memberships.filter(role=Role.ANNOTATOR).values_list("user_id", flat=True))
 
 
-def project_progress(*, project: Project) -> dict[str, int]:
-    """Sentences, and how many have all k submitted annotations (two queries)."""
-    from annotator.annotations.models import Annotation, AnnotationStatus
+def projects_progress(*, project_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per project: sentences, sentences with at least one submitted annotation (started)
+    and with all k of them (complete). One query for any number of projects."""
+    from django.db.models import F, IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
 
-    sentences = project.sentences.count()
-    per_sentence = (
-        Annotation.objects.filter(project=project, status=AnnotationStatus.SUBMITTED)
-        .values("sentence_id")
+    from annotator.annotations.models import Annotation, AnnotationStatus
+    from annotator.documents.models import Sentence
+
+    submitted = (
+        Annotation.objects.filter(sentence=OuterRef("pk"), status=AnnotationStatus.SUBMITTED)
+        .order_by()
+        .values("sentence")
         .annotate(n=Count("id"))
-        .aggregate(complete=Count("sentence_id", filter=Q(n__gte=project.overlap)), started=Count("sentence_id"))
+        .values("n")
     )
-    return {"sentences": sentences, "complete": per_sentence["complete"], "started": per_sentence["started"]}
+    rows = (
+        Sentence.objects.filter(project_id__in=project_ids)
+        .annotate(n=Coalesce(Subquery(submitted, output_field=IntegerField()), Value(0)))
+        .values("project_id")
+        .annotate(
+            sentences=Count("id"),
+            started=Count("id", filter=Q(n__gt=0)),
+            complete=Count("id", filter=Q(n__gte=F("project__overlap"))),
+        )
+        .order_by()
+    )
+    progress = {pid: {"sentences": 0, "complete": 0, "started": 0} for pid in project_ids}
+    for row in rows:
+        progress[row["project_id"]] = {k: row[k] for k in ("sentences", "complete", "started")}
+    return progress
+
+
+def project_progress(*, project: Project) -> dict[str, int]:
+    """Sentences, and how many have all k submitted annotations (see projects_progress)."""
+    return projects_progress(project_ids=[project.pk])[project.pk]
