@@ -123,44 +123,22 @@ def gold_aggregate(
                 )
             )
             stored = existing.get(sentence_id)
+            machine_gold = {"labels": labels, "source": method, "confidence": confidence, "annotation_ids": annotation_ids}
             if stored is not None and stored["source"] in LEAD_SOURCES:
                 counts["kept_lead_gold"] += 1
             elif needs:
                 counts["queue"] += 1
             elif stored is None:
-                new_gold.append(
-                    Gold(
-                        project=project,
-                        sentence_id=sentence_id,
-                        labels=labels,
-                        source=method,
-                        confidence=confidence,
-                        annotation_ids=annotation_ids,
-                        decided_at=now,
-                        version=1,
-                    )
-                )
-            elif (stored["source"], stored["labels"], stored["confidence"], stored["annotation_ids"]) == (
-                method,
-                labels,
-                confidence,
-                annotation_ids,
+                new_gold.append(Gold(project=project, sentence_id=sentence_id, decided_at=now, version=1, **machine_gold))
+            elif (stored["labels"], stored["source"], stored["confidence"], stored["annotation_ids"]) == tuple(
+                machine_gold.values()
             ):
                 counts["unchanged"] += 1
             else:
                 changed_gold.append(
                     Gold(
-                        pk=stored["id"],
-                        project=project,
-                        sentence_id=sentence_id,
-                        labels=labels,
-                        source=method,
-                        confidence=confidence,
-                        annotation_ids=annotation_ids,
-                        decided_by=None,
-                        decided_at=now,
-                        version=stored["version"] + 1,
-                        reopened=False,
+                        pk=stored["id"], project=project, sentence_id=sentence_id, decided_by=None, decided_at=now,
+                        version=stored["version"] + 1, reopened=False, **machine_gold,
                     )
                 )
             if len(candidates) >= BATCH:
