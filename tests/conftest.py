@@ -182,12 +182,52 @@ def browser():  # type: ignore[no-untyped-def]
         instance.close()
 
 
+class _InFlight:
+    """Requests the live server is still handling. A page closed mid-autosave leaves
+    one running; the test database must not be flushed under it (TRUNCATE deadlocks)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        from django.core.signals import request_finished, request_started
+
+        self.count = 0
+        self.lock = threading.Lock()
+        request_started.connect(self.started, weak=False)
+        request_finished.connect(self.finished, weak=False)
+
+    def started(self, **kwargs: object) -> None:
+        with self.lock:
+            self.count += 1
+
+    def finished(self, **kwargs: object) -> None:
+        with self.lock:
+            self.count -= 1
+
+    def wait_idle(self, quiet: float = 0.2, limit: float = 15.0) -> None:
+        deadline, idle_since = time.monotonic() + limit, None
+        while time.monotonic() < deadline:
+            if self.count > 0:
+                idle_since = None
+            elif idle_since is None:
+                idle_since = time.monotonic()
+            elif time.monotonic() - idle_since >= quiet:
+                return
+            time.sleep(0.02)
+
+
+@pytest.fixture(scope="session")
+def in_flight() -> _InFlight:
+    return _InFlight()
+
+
 @pytest.fixture
-def context(browser):  # type: ignore[no-untyped-def]
+def context(browser, in_flight):  # type: ignore[no-untyped-def]
     ctx = browser.new_context(viewport={"width": 1360, "height": 900}, accept_downloads=True)
     ctx.set_default_timeout(20_000)
     yield ctx
     ctx.close()
+    in_flight.wait_idle()
 
 
 @pytest.fixture
