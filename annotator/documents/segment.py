@@ -12,21 +12,20 @@ No sentence starts or ends with whitespace; whitespace-only tokens are dropped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import spacy
-from spacy.attrs import IDX, IS_LEFT_PUNCT, IS_SPACE, LENGTH, SENT_START
+from spacy.attrs import IDX, IS_LEFT_PUNCT, IS_SPACE, LENGTH, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
 LINE_BREAKS = ("\n", "\u2028", "\u2029")
 
 
-@dataclass(frozen=True, slots=True)
-class SentenceSpan:
+class SentenceSpan(NamedTuple):  # a tuple: built 20k times a second in an import
     index: int
     start: int
     end: int
@@ -51,62 +50,90 @@ def tokenizer_version() -> str:
     return f"spaCy {spacy.__version__} blank('en') + sentencizer"
 
 
-def sentences_of(doc: Doc, text: str | None = None) -> list[SentenceSpan]:
-    """The sentences of one Doc (``text``: the string it was made from, if at hand —
-    ``doc.text`` rebuilds it token by token, which costs more than all the rest).
+ATTRS = [IDX, LENGTH, IS_SPACE, SENT_START, IS_LEFT_PUNCT, ORTH]
 
-    Works on spaCy's attribute arrays with numpy rather than creating a Token object
-    per word, which would otherwise be most of the cost of a bulk import.
+
+def sentences_of(doc: Doc, text: str | None = None) -> list[SentenceSpan]:
+    """The sentences of one Doc (``text``: the string it was made from, if at hand)."""
+    return _sentences_of_batch([doc], [doc.text if text is None else text])[0]
+
+
+def _sentences_of_batch(docs: Sequence[Doc], texts: Sequence[str]) -> list[list[SentenceSpan]]:
+    """The sentences of many Docs at once (one list per Doc).
+
+    Works on spaCy's attribute arrays of the whole batch with numpy, rather than
+    creating a Token object per word or calling numpy per document, which would
+    otherwise be most of the cost of a bulk import. ``texts`` are the strings the Docs
+    were made from (``doc.text`` rebuilds them token by token, which costs more).
     """
-    if not len(doc):
-        return []
-    table = doc.to_array([IDX, LENGTH, IS_SPACE, SENT_START, IS_LEFT_PUNCT]).astype(np.int64)
-    idx, length, space, sent_start, left_punct = table.T
-    text = doc.text if text is None else text
-    starts_sentence = sent_start == 1
-    starts_sentence[0] = True
-    for i in np.flatnonzero(space).tolist():
-        if i + 1 < len(idx) and any(b in text[idx[i] : idx[i] + length[i]] for b in LINE_BREAKS):
-            starts_sentence[i + 1] = True
+    lengths = np.array([len(doc) for doc in docs], dtype=np.int64)
+    if not lengths.sum():
+        return [[] for _ in docs]
+    table = np.concatenate([doc.to_array(ATTRS) for doc in docs if len(doc)])
+    idx, length = table[:, 0].astype(np.int64), table[:, 1].astype(np.int64)
+    space, left_punct = table[:, 2] == 1, table[:, 4] == 1
+    sent_start, orth = table[:, 3].astype(np.int64), table[:, 5]
+    doc_first = np.zeros(len(idx), dtype=bool)
+    doc_first[(np.cumsum(lengths) - lengths)[lengths > 0]] = True
+
+    starts = (sent_start == 1) | doc_first
+    # A line break ends a sentence (a paragraph, or a title with no full stop).
+    after_break = np.flatnonzero(space & np.isin(orth, _line_break_orths(docs[0], orth[space]))) + 1
+    starts[after_break[after_break < len(idx)]] = True
     # The sentencizer leaves an opening bracket or quote at the end of the sentence before
     # ("… in 2024. (Photo …)" would end with "("): move it to the sentence it opens.
-    for start in np.flatnonzero(starts_sentence[1:]).tolist():
-        i = start + 1
-        while i > 1 and left_punct[i - 1] and not starts_sentence[i - 1] and not space[i - 1]:
-            starts_sentence[i], starts_sentence[i - 1] = False, True
-            i -= 1
-    keep = space == 0
-    sentence_of = np.cumsum(starts_sentence)[keep]
+    while True:
+        at = np.flatnonzero(starts & ~doc_first)
+        at = at[left_punct[at - 1] & ~starts[at - 1] & ~space[at - 1]]
+        if not len(at):
+            break
+        starts[at], starts[at - 1] = False, True
+
+    keep = ~space
+    sentence_of = np.cumsum(starts)[keep]
     if not len(sentence_of):
-        return []
+        return [[] for _ in docs]
+    doc_of = np.repeat(np.arange(len(docs)), lengths)[keep]
     word_start = idx[keep]
     word_end = word_start + length[keep]
-    _, first = np.unique(sentence_of, return_index=True)
-    last = np.append(first[1:], len(sentence_of)) - 1
+    first = np.flatnonzero(np.diff(sentence_of, prepend=-1))
+    bounds = np.append(first, len(sentence_of))
     char_start = word_start[first]
-    char_end = word_end[last]
+    char_end = word_end[bounds[1:] - 1]
     # Token offsets relative to their sentence, for all sentences at once.
-    owner = np.repeat(np.arange(len(first)), np.diff(np.append(first, len(sentence_of))))
+    owner = np.repeat(np.arange(len(first)), np.diff(bounds))
     relative = np.stack([word_start - char_start[owner], word_end - char_start[owner]], axis=1)
-    bounds = np.append(first, len(sentence_of)).tolist()
-    char_start_list, char_end_list = char_start.tolist(), char_end.tolist()
-    return [
-        SentenceSpan(
-            index=n,
-            start=char_start_list[n],
-            end=char_end_list[n],
-            text=text[char_start_list[n] : char_end_list[n]],
-            token_array=relative[bounds[n] : bounds[n + 1]],
-        )
-        for n in range(len(first))
-    ]
+    sentence_doc = doc_of[first]
+    per_doc = np.bincount(sentence_doc, minlength=len(docs))
+    index = np.arange(len(first)) - np.repeat(np.cumsum(per_doc) - per_doc, per_doc)
+
+    out: list[list[SentenceSpan]] = [[] for _ in docs]
+    rows = zip(sentence_doc.tolist(), index.tolist(), char_start.tolist(), char_end.tolist(), bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
+    for d, n, start, end, lo, hi in rows:
+        out[d].append(SentenceSpan(index=n, start=start, end=end, text=texts[d][start:end], token_array=relative[lo:hi]))
+    return out
 
 
-def segment_texts(texts: Iterable[str], batch_size: int = 256) -> Iterator[list[SentenceSpan]]:
-    """Segment many documents in one ``nlp.pipe`` stream; yields one list per text."""
-    texts = texts if isinstance(texts, list) else list(texts)
-    for text, doc in zip(texts, get_pipeline().pipe(texts, batch_size=batch_size), strict=True):
-        yield sentences_of(doc, text)
+def _line_break_orths(doc: Doc, space_orths: np.ndarray) -> np.ndarray:
+    """Which of these whitespace tokens (by ORTH hash) hold a line break."""
+    strings = doc.vocab.strings
+    unique = np.unique(space_orths)
+    return unique[[any(b in strings[int(h)] for b in LINE_BREAKS) for h in unique.tolist()]]
+
+
+def segment_batches(texts: Sequence[str], batch_size: int = 64) -> Iterator[list[list[SentenceSpan]]]:
+    """Segment many documents in one ``nlp.pipe`` stream; yields, per batch of
+    ``batch_size`` texts, one list of sentences per text."""
+    docs = get_pipeline().pipe(texts, batch_size=batch_size)
+    for lo in range(0, len(texts), batch_size):
+        batch = texts[lo : lo + batch_size]
+        yield _sentences_of_batch([next(docs) for _ in batch], batch)
+
+
+def segment_texts(texts: Iterable[str], batch_size: int = 64) -> Iterator[list[SentenceSpan]]:
+    """Like ``segment_batches``, one list of sentences per text."""
+    for batch in segment_batches(texts if isinstance(texts, list) else list(texts), batch_size):
+        yield from batch
 
 
 def segment_text(text: str) -> list[SentenceSpan]:

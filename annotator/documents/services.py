@@ -10,15 +10,17 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from annotator.core.bulk_copy import CopyBatches, copy_text
 from annotator.core.errors import DomainError
 from annotator.projects.models import Project
 
 from .models import Document, Sentence
 from .parsing import ArticleFileError, ArticleIn, parse_article_file
-from .segment import SentenceSpan, segment_texts
+from .segment import SentenceSpan, segment_batches
 
 Progress = Callable[[float, str], None]
 BATCH = 2000
+SEGMENT_BATCH = 64  # documents segmented, then written, at a time
 
 
 @dataclass
@@ -105,7 +107,7 @@ def articles_store(
         )
         for a, digest in fresh
     ]
-    segmented = segment_texts([a.text for a, _ in fresh])
+    segmented = segment_batches([a.text for a, _ in fresh], batch_size=SEGMENT_BATCH)
     report(0.15, f"segmenting and saving {len(documents)} new articles")
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -120,46 +122,69 @@ def articles_store(
     )
 
 
-def _store_streaming(*, documents: list[Document], segmented: Iterator[list[SentenceSpan]]) -> tuple[list[int], int]:
-    """PostgreSQL: documents first (ids drawn from the sequence), then one COPY stream of
-    sentences fed while spaCy segments, with foreign keys checked as rows arrive: the
-    database works on the other core while this one segments."""
-    document_ids = documents_insert(documents=documents)
-    counts: list[int] = []
-    total = 0
-    table = connection.ops.quote_name(Sentence._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(Sentence._meta.get_field(c.removesuffix("_id")).column) for c in SENTENCE_COLUMNS)
+def _store_streaming(
+    *, documents: list[Document], segmented: Iterator[list[list[SentenceSpan]]]
+) -> tuple[list[int], int]:
+    """PostgreSQL: ids drawn from the sequence up front, then documents and sentences
+    in COPY statements that the database stores and checks (foreign keys immediate)
+    while spaCy segments the next batch. One statement goes after each batch, in turn
+    the documents segmented so far and the sentences of the documents written, so each
+    has a batch's time to finish before the next is sent."""
+    if not documents:
+        return [], 0
+    document_ids = _next_ids(Document, len(documents))
+    copy_documents = _copy_statement(Document, DOCUMENT_COLUMNS)
+    copy_sentences = _copy_statement(Sentence, SENTENCE_COLUMNS)
+    now = timezone.now().isoformat()
+    total = position = 0
     with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            # No progress calls in here: the connection is busy with the COPY, so a progress
-            # UPDATE on it would wait for itself (and would not be visible before commit).
-            for document_id, document, sentences in zip(document_ids, documents, segmented, strict=True):
-                for s in sentences:
-                    copy.write_row((
-                        document.project_id, document_id, s.index, s.start, s.end, s.text,
-                        orjson.dumps(s.token_array, option=orjson.OPT_SERIALIZE_NUMPY).decode(),
-                    ))
-                counts.append(len(sentences))
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # checked per statement, not all at commit
+    # No other use of the connection inside this block: a COPY may be in progress on it.
+    with connection.wrap_database_errors, CopyBatches(connection.connection) as copy:
+        document_lines: list[str] = []
+        waiting: list[str] = []  # sentences of documents not written yet
+        ready: list[str] = []  # sentences of documents written
+        documents_turn = True
+        for batch in segmented:
+            for sentences in batch:
+                document_id, d = document_ids[position], documents[position]
+                position += 1
+                document_lines.append(
+                    f"{document_id}\t{d.project_id}\t{copy_text(d.title)}\t{copy_text(d.source)}\t"
+                    f"{d.published.isoformat() if d.published else NULL}\t{copy_text(d.text)}\t"
+                    f"{copy_text(orjson.dumps(d.meta).decode())}\t{d.content_hash}\t{len(sentences)}\t{now}\n"
+                )
+                prefix = f"{d.project_id}\t{document_id}\t"
+                waiting.extend(
+                    f"{prefix}{s.index}\t{s.start}\t{s.end}\t{copy_text(s.text)}\t"
+                    f"{orjson.dumps(s.token_array, option=orjson.OPT_SERIALIZE_NUMPY).decode()}\n"
+                    for s in sentences
+                )
                 total += len(sentences)
-        if document_ids:
-            cursor.execute(
-                f"UPDATE {connection.ops.quote_name(Document._meta.db_table)} AS d SET sentence_count = v.n "  # noqa: S608 - a model's table name
-                "FROM unnest(%s::bigint[], %s::int[]) AS v(id, n) WHERE d.id = v.id",
-                [document_ids, counts],
-            )
+            if documents_turn:
+                copy.write(copy_documents, "".join(document_lines).encode())
+                ready.extend(waiting)
+                document_lines, waiting = [], []
+            else:
+                copy.write(copy_sentences, "".join(ready).encode())
+                ready = []
+            documents_turn = not documents_turn
+        copy.write(copy_documents, "".join(document_lines).encode())
+        copy.write(copy_sentences, "".join(ready + waiting).encode())
+    if position != len(documents):
+        raise RuntimeError(f"segmented {position} of {len(documents)} documents")
     return document_ids, total
 
 
 def _store_batched(
-    *, documents: list[Document], segmented: Iterator[list[SentenceSpan]], report: Progress
+    *, documents: list[Document], segmented: Iterator[list[list[SentenceSpan]]], report: Progress
 ) -> tuple[list[int], int]:
     """Other databases (SQLite for `make run`): segment everything, then bulk inserts."""
-    all_sentences = list(segmented)
+    all_sentences = [sentences for batch in segmented for sentences in batch]
     report(0.5, f"segmented {len(documents)} articles")
     for document, sentences in zip(documents, all_sentences, strict=True):
         document.sentence_count = len(sentences)
-    document_ids = documents_insert(documents=documents)
+    document_ids = [d.pk for d in Document.objects.bulk_create(documents, batch_size=BATCH)]
     pending: list[Sentence] = []
     total = sum(len(s) for s in all_sentences)
     done = 0
@@ -179,34 +204,24 @@ def _store_batched(
     return document_ids, total
 
 
-DOCUMENT_COLUMNS = ("id", "project_id", "title", "source", "published", "text", "meta", "content_hash", "sentence_count", "created_at")
+DOCUMENT_COLUMNS = ("id", "project", "title", "source", "published", "text", "meta", "content_hash", "sentence_count", "created_at")
+SENTENCE_COLUMNS = ("project", "document", "index", "start", "end", "text", "tokens")
+NULL = "\\N"
 
 
-def documents_insert(*, documents: list[Document]) -> list[int]:
-    """Insert unsaved Document rows inside the caller's transaction; returns their ids.
+def _copy_statement(model: type[Document] | type[Sentence], fields: Sequence[str]) -> str:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(f).column) for f in fields)
+    return f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
 
-    PostgreSQL: ids are drawn from the sequence in one query, then COPY; elsewhere
-    bulk_create."""
-    if connection.vendor != "postgresql" or not documents:
-        return [d.pk for d in Document.objects.bulk_create(documents, batch_size=BATCH)]
-    table = Document._meta.db_table
+
+def _next_ids(model: type[Document], count: int) -> list[int]:
+    """``count`` ids from the table's sequence, in one query."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(documents)]
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [model._meta.db_table, count]
         )
-        ids = [row[0] for row in cursor.fetchall()]
-        now = timezone.now()
-        columns = ", ".join(connection.ops.quote_name(c) for c in DOCUMENT_COLUMNS)
-        with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
-            for document_id, d in zip(ids, documents, strict=True):
-                copy.write_row(
-                    (document_id, d.project_id, d.title, d.source, d.published, d.text, orjson.dumps(d.meta).decode(),
-                     d.content_hash, d.sentence_count, now)
-                )
-    return ids
-
-
-SENTENCE_COLUMNS = ("project_id", "document_id", "index", "start", "end", "text", "tokens")
+        return [row[0] for row in cursor.fetchall()]
 
 
 def articles_import_enqueue(*, project: Project, uploads: Sequence[tuple[str, bytes]], created_by: object = None):  # type: ignore[no-untyped-def]
