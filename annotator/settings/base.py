@@ -68,6 +68,13 @@ TEMPLATES = [
     },
 ]
 
+# Parameters bound by the server, so psycopg can prepare the statements a connection runs
+# often (autosave's, auth's): PostgreSQL then skips parsing and planning them.
+_prepare = env.DATABASE_PREPARE_THRESHOLD.strip().lower()
+POSTGRES_OPTIONS = {
+    "server_side_binding": True,
+    "prepare_threshold": None if _prepare in {"", "off", "none"} else int(_prepare),
+}
 DATABASES = {"default": dj_database_url.parse(env.DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     env.VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -78,6 +85,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = POSTGRES_OPTIONS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

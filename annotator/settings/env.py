@@ -28,6 +28,9 @@ CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'accord.sqlite3'}")
+# PostgreSQL: a statement a connection has run this often is prepared (parsed and planned
+# once). "off" behind a pooler in transaction mode that cannot keep prepared statements.
+DATABASE_PREPARE_THRESHOLD = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "django-db")
 CACHE_URL = os.environ.get("CACHE_URL", f"file://{VAR_DIR / 'cache'}")

@@ -31,6 +31,7 @@ REQUIRE_SERVICES = env.CI
 
 if POSTGRES_AVAILABLE:
     DATABASES = {"default": dj_database_url.parse(env.TEST_DATABASE_URL)}
+    DATABASES["default"]["OPTIONS"] = POSTGRES_OPTIONS  # noqa: F405 - as in production
     # One test database per pytest process, so parallel runs never collide.
     DATABASES["default"]["TEST"] = {"NAME": f"test_accord_{os.getpid()}"}
 else:
