@@ -10,7 +10,7 @@ gives the same guarantee.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
@@ -123,13 +123,12 @@ def assignment_release(*, assignment: Assignment) -> None:
     assignment.delete()
 
 
-def assignment_mark(*, sentence_id: int, annotator: Any, status: str) -> None:
-    """Keep the assignment in step with the annotation just saved."""
-    now = timezone.now()
+def assignment_fields(*, status: str, now: datetime) -> dict[str, object]:
+    """The assignment's fields after an annotation with ``status`` was saved."""
     if status == AnnotationStatus.SUBMITTED:
-        fields = {"state": AssignmentState.DONE, "completed_at": now}
-    elif status == AnnotationStatus.SKIPPED:
-        fields = {"state": AssignmentState.SKIPPED, "completed_at": now}
-    else:  # a draft keeps the assignment alive: activity resets the timeout
-        fields = {"state": AssignmentState.OPEN, "completed_at": None, "assigned_at": now}
-    Assignment.objects.filter(sentence_id=sentence_id, annotator=annotator).update(**fields)
+        return {"state": AssignmentState.DONE, "completed_at": now}
+    if status == AnnotationStatus.SKIPPED:
+        return {"state": AssignmentState.SKIPPED, "completed_at": now}
+    # a draft keeps the assignment alive: activity resets the timeout
+    return {"state": AssignmentState.OPEN, "completed_at": None, "assigned_at": now}
+

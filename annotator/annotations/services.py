@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -12,7 +12,10 @@ from django.utils import timezone
 from annotator.core.errors import Conflict, DomainError
 from annotator.documents.models import Sentence
 
-from .models import Annotation, AnnotationRevision, AnnotationStatus
+from . import sql
+from .assignment import assignment_fields
+from .models import Annotation, AnnotationStatus
+from .sql import SaveTarget
 from .validation import validate_annotation
 
 LABEL_KEYS = ("entities", "stance", "events")
@@ -38,12 +41,12 @@ def labels_clean(payload: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def annotation_check(*, schema: dict[str, Any], sentence: Sentence, payload: object) -> dict[str, Any]:
+def annotation_check(*, schema: dict[str, Any], text: str, payload: object) -> dict[str, Any]:
     """Validate a CONTRACT.md annotation body; returns the cleaned fields or raises
     DomainError carrying every error with its field path."""
     if not isinstance(payload, dict):
         raise DomainError("the annotation must be a JSON object", field="body")
-    errors = list(validate_annotation(schema, sentence.text, payload))
+    errors = list(validate_annotation(schema, text, payload))
     status = payload.get("status", AnnotationStatus.DRAFT)
     if status not in AnnotationStatus.values:
         errors.append({"field": "status", "message": f"status must be one of {', '.join(AnnotationStatus.values)}"})
@@ -78,26 +81,40 @@ def annotation_check(*, schema: dict[str, Any], sentence: Sentence, payload: obj
 
 
 def annotation_save(
-    *,
-    sentence: Sentence,
-    annotator: Any,
-    payload: object,
-    schema: dict[str, Any] | None = None,
-    on_saved: Callable[[Annotation], None] | None = None,
+    *, sentence: Sentence, annotator: Any, payload: object, schema: dict[str, Any] | None = None
 ) -> Annotation:
-    """Create or update ``annotator``'s annotation of ``sentence``.
+    """Create or update ``annotator``'s annotation of ``sentence`` (see annotation_write);
+    assignments are left as they are."""
+    current = Annotation.objects.filter(sentence=sentence, annotator=annotator).only("id", "version", "created_at").first()
+    target = SaveTarget(
+        sentence_id=sentence.pk,
+        project_id=sentence.project_id,
+        text=sentence.text,
+        schema=sentence.project.label_schema if schema is None else schema,
+        annotation_id=current.pk if current else None,
+        version=current.version if current else 0,
+        created_at=current.created_at if current else None,
+    )
+    return annotation_write(target=target, annotator_id=annotator.pk, payload=payload)
+
+
+def annotation_write(*, target: SaveTarget, annotator_id: int, payload: object, follow: bool = False) -> Annotation:
+    """Validate ``payload`` and store it as the annotator's annotation of the target.
 
     ``payload["version"]`` must equal the stored version (0 when there is none yet):
     otherwise Conflict (409, with the stored annotation in ``exc.current``) and nothing
     changes. The compare-and-set is one conditional UPDATE (or an INSERT guarded by the
     unique constraint), so two concurrent saves of the same version cannot both win.
-    Every successful save appends an AnnotationRevision; ``on_saved`` runs in the same
-    transaction. One transaction, no savepoints: a save is a handful of statements.
+    Every successful save appends an AnnotationRevision. With ``follow`` the assignment
+    follows the status (submitted/skipped close it, a draft keeps it open) and a
+    submission schedules the project's debounced agreement job. All or nothing; an
+    autosave of an existing draft is a single statement on PostgreSQL.
     """
-    if schema is None:
-        schema = sentence.project.label_schema
-    clean = annotation_check(schema=schema, sentence=sentence, payload=payload)
+    clean = annotation_check(schema=target.schema, text=target.text, payload=payload)
+    if clean["version"] != target.version:
+        raise _stale(clean["version"], _current(target, annotator_id))
     now = timezone.now()
+    submitted = clean["status"] == AnnotationStatus.SUBMITTED
     fields = {
         "labels": clean["labels"],
         "status": clean["status"],
@@ -105,42 +122,52 @@ def annotation_save(
         "seconds": clean["seconds"],
         "skip_reason": clean["skip_reason"],
         "note": clean["note"],
-        "submitted_at": now if clean["status"] == AnnotationStatus.SUBMITTED else None,
+        "submitted_at": now if submitted else None,
         "updated_at": now,
     }
-    current = Annotation.objects.filter(sentence=sentence, annotator=annotator).first()
-    stored_version = current.version if current else 0
-    if clean["version"] != stored_version:
-        raise _stale(clean["version"], current)
+    assignment = assignment_fields(status=clean["status"], now=now) if follow else None
+    schedule = follow and submitted
     try:
-        with transaction.atomic():
-            if current is None:
+        with transaction.atomic() if schedule or target.annotation_id is None else nullcontext():
+            if target.annotation_id is None:
                 annotation = Annotation.objects.create(
-                    project_id=sentence.project_id, sentence=sentence, annotator=annotator, version=1, **fields
+                    project_id=target.project_id, sentence_id=target.sentence_id, annotator_id=annotator_id, version=1, **fields
                 )
+                sql.revision_insert(annotation_id=annotation.pk, version=1, fields=fields, saved_at=now)
+                if assignment:
+                    sql.assignment_update(sentence_id=target.sentence_id, annotator_id=annotator_id, fields=assignment)
             else:
-                if not Annotation.objects.filter(pk=current.pk, version=stored_version).update(
-                    version=stored_version + 1, **fields
-                ):
-                    raise _stale(clean["version"], Annotation.objects.filter(pk=current.pk).first())
-                annotation = current
-                for key, value in fields.items():
-                    setattr(annotation, key, value)
-                annotation.version = stored_version + 1
-            AnnotationRevision.objects.create(
-                annotation=annotation,
-                version=annotation.version,
-                labels=annotation.labels,
-                status=annotation.status,
-                unsure=annotation.unsure,
-                seconds=annotation.seconds,
-            )
-            if on_saved is not None:
-                on_saved(annotation)
+                saved = sql.annotation_update(
+                    annotation_id=target.annotation_id,
+                    version=target.version,
+                    fields=fields,
+                    saved_at=now,
+                    assignment=(target.sentence_id, annotator_id, assignment) if assignment else None,
+                )
+                if not saved:
+                    raise _stale(clean["version"], _current(target, annotator_id))
+                annotation = Annotation(
+                    id=target.annotation_id,
+                    project_id=target.project_id,
+                    sentence_id=target.sentence_id,
+                    annotator_id=annotator_id,
+                    version=target.version + 1,
+                    created_at=target.created_at,  # type: ignore[misc]  # set whenever annotation_id is
+                    **fields,
+                )
+            if schedule:
+                from annotator.agreement.services import agreement_schedule
+                from annotator.projects.models import Project
+
+                agreement_schedule(project=Project.objects.get(pk=target.project_id))
     except IntegrityError:
         # Another request created it between our read and our insert.
-        raise _stale(clean["version"], Annotation.objects.filter(sentence=sentence, annotator=annotator).first()) from None
+        raise _stale(clean["version"], _current(target, annotator_id)) from None
     return annotation
+
+
+def _current(target: SaveTarget, annotator_id: int) -> Annotation | None:
+    return Annotation.objects.filter(sentence_id=target.sentence_id, annotator_id=annotator_id).first()
 
 
 def _stale(sent: int, current: Annotation | None) -> Conflict:
@@ -160,22 +187,11 @@ def _stale(sent: int, current: Annotation | None) -> Conflict:
 def annotation_put(*, sentence_id: int, annotator: Any, payload: object) -> Annotation:
     """The annotator's save through the API: only a sentence assigned to them (else
     NotFound, so nobody learns what others were given); the assignment follows the
-    annotation's status (submitted/skipped close it, a draft keeps it open), and a
-    submission schedules the project's debounced agreement job."""
+    annotation (see annotation_write). An autosave is two statements: the read (with
+    the permission test) and the write."""
     from annotator.core.errors import NotFound
 
-    from .assignment import assignment_mark
-    from .selectors import sentence_for_annotator
-
-    sentence = sentence_for_annotator(sentence_id=sentence_id, annotator=annotator, for_save=True)
-    if sentence is None:
+    target = sql.save_target(sentence_id=sentence_id, annotator_id=annotator.pk)
+    if target is None:
         raise NotFound("no such sentence in your assignments")
-
-    def follow(annotation: Annotation) -> None:
-        assignment_mark(sentence_id=sentence.pk, annotator=annotator, status=annotation.status)
-        if annotation.status == AnnotationStatus.SUBMITTED:
-            from annotator.agreement.services import agreement_schedule
-
-            agreement_schedule(project=sentence.project)
-
-    return annotation_save(sentence=sentence, annotator=annotator, payload=payload, on_saved=follow)
+    return annotation_write(target=target, annotator_id=annotator.pk, payload=payload, follow=True)

@@ -1,0 +1,191 @@
+"""The annotation save's statements in plain SQL (PostgreSQL and SQLite alike).
+
+Autosave is the most frequent request there is, and building these few statements
+with the ORM cost several times more than running them. Table and column names come
+from the models, values go through the model fields' own conversions, so this stays
+in step with migrations. Everything else uses the ORM.
+"""
+# Statements are built from model metadata only (quoted names); every value is a parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Model
+
+from annotator.documents.models import Sentence
+from annotator.projects.models import Project
+
+from .models import Annotation, AnnotationRevision, Assignment
+
+
+@dataclass(frozen=True, slots=True)
+class SaveTarget:
+    """What a save needs to know: the sentence, the schema, the caller's current annotation."""
+
+    sentence_id: int
+    project_id: int
+    text: str
+    schema: dict[str, Any]
+    annotation_id: int | None
+    version: int  # 0 when there is no annotation yet
+    created_at: datetime | None
+
+
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _column(model: type[Model], field: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(field).column)
+
+
+def _prep(model: type[Model], field: str, value: object) -> object:
+    return model._meta.get_field(field).get_db_prep_save(value, connection)
+
+
+def _from_db(model: type[Model], field: str, value: object) -> Any:
+    """A raw column value as the ORM would give it (the compiler's own converters)."""
+    column = model._meta.get_field(field).get_col(model._meta.db_table)
+    for convert in [*connection.ops.get_db_converters(column), *column.get_db_converters(connection)]:
+        value = convert(value, column, connection)
+    return value
+
+
+@cache
+def _target_sql(vendor: str) -> str:
+    s, p, a, g = Sentence, Project, Annotation, Assignment
+    return (
+        f"SELECT s.{_column(s, 'id')}, s.{_column(s, 'project')}, s.{_column(s, 'text')}, p.{_column(p, 'label_schema')}, "
+        f"a.{_column(a, 'id')}, a.{_column(a, 'version')}, a.{_column(a, 'created_at')}, "
+        f"EXISTS (SELECT 1 FROM {_table(g)} g WHERE g.{_column(g, 'sentence')} = s.{_column(s, 'id')} "
+        f"AND g.{_column(g, 'annotator')} = %s) "
+        f"FROM {_table(s)} s JOIN {_table(p)} p ON p.{_column(p, 'id')} = s.{_column(s, 'project')} "
+        f"LEFT JOIN {_table(a)} a ON a.{_column(a, 'sentence')} = s.{_column(s, 'id')} AND a.{_column(a, 'annotator')} = %s "
+        f"WHERE s.{_column(s, 'id')} = %s"
+    )
+
+
+def save_target(*, sentence_id: int, annotator_id: int) -> SaveTarget | None:
+    """The sentence if ``annotator_id`` may save an annotation of it (it is assigned to
+    them, or they annotated it), else None. One query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_target_sql(connection.vendor), [annotator_id, annotator_id, sentence_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    sid, project_id, text, schema, annotation_id, version, created_at, assigned = row
+    if annotation_id is None and not assigned:
+        return None
+    return SaveTarget(
+        sentence_id=sid,
+        project_id=project_id,
+        text=text,
+        schema=_from_db(Project, "label_schema", schema),
+        annotation_id=annotation_id,
+        version=version or 0,
+        created_at=_from_db(Annotation, "created_at", created_at) if created_at is not None else None,
+    )
+
+
+SAVED_FIELDS = ("labels", "status", "unsure", "seconds", "skip_reason", "note", "submitted_at", "updated_at")
+
+
+@cache
+def _update_sql(vendor: str) -> str:
+    a = Annotation
+    sets = ", ".join(f"{_column(a, f)} = %s" for f in ("version", *SAVED_FIELDS))
+    return f"UPDATE {_table(a)} SET {sets} WHERE {_column(a, 'id')} = %s AND {_column(a, 'version')} = %s"
+
+
+@cache
+def _update_all_sql(assignment_fields: tuple[str, ...]) -> str:
+    """PostgreSQL: update, history row and assignment in one statement (data-modifying
+    WITH): one round trip, atomic without a transaction block of its own."""
+    a, r, g = Annotation, AnnotationRevision, Assignment
+    copied = ("version", "labels", "status", "unsure", "seconds")
+    returning = ", ".join(_column(a, f) for f in ("id", *copied))
+    sql = (
+        f"WITH updated AS ({_update_sql('postgresql')} RETURNING {returning}), "
+        f"revision AS (INSERT INTO {_table(r)} ({', '.join(_column(r, f) for f in REVISION_FIELDS)}) "
+        f"SELECT {returning}, %s FROM updated)"
+    )
+    if assignment_fields:
+        sets = ", ".join(f"{_column(g, f)} = %s" for f in assignment_fields)
+        sql += (
+            f", assignment AS (UPDATE {_table(g)} SET {sets} WHERE {_column(g, 'sentence')} = %s "
+            f"AND {_column(g, 'annotator')} = %s AND EXISTS (SELECT 1 FROM updated))"
+        )
+    return sql + " SELECT count(*) FROM updated"
+
+
+def annotation_update(
+    *,
+    annotation_id: int,
+    version: int,
+    fields: dict[str, object],
+    saved_at: datetime,
+    assignment: tuple[int, int, dict[str, object]] | None = None,
+) -> bool:
+    """Compare-and-set: write ``fields`` as version ``version + 1`` if the stored
+    version is still ``version``, append the history row, and (``assignment``:
+    sentence id, annotator id, fields) update the assignment. All or nothing; False
+    and nothing written if the version moved on."""
+    update = [version + 1, *(_prep(Annotation, f, fields[f]) for f in SAVED_FIELDS), annotation_id, version]
+    sentence_id, annotator_id, assignment_fields = assignment or (0, 0, {})
+    names = tuple(assignment_fields)
+    if connection.vendor == "postgresql":
+        params = [*update, _prep(AnnotationRevision, "saved_at", saved_at)]
+        if names:
+            params += [*(_prep(Assignment, f, assignment_fields[f]) for f in names), sentence_id, annotator_id]
+        with connection.cursor() as cursor:
+            cursor.execute(_update_all_sql(names), params)
+            return cursor.fetchone()[0] == 1
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(_update_sql(connection.vendor), update)
+            if cursor.rowcount != 1:
+                return False
+        revision_insert(
+            annotation_id=annotation_id, version=version + 1, fields=fields, saved_at=saved_at
+        )
+        if names:
+            assignment_update(sentence_id=sentence_id, annotator_id=annotator_id, fields=assignment_fields)
+    return True
+
+
+REVISION_FIELDS = ("annotation", "version", "labels", "status", "unsure", "seconds", "saved_at")
+
+
+@cache
+def _revision_sql(vendor: str) -> str:
+    r = AnnotationRevision
+    columns = ", ".join(_column(r, f) for f in REVISION_FIELDS)
+    return f"INSERT INTO {_table(r)} ({columns}) VALUES ({', '.join(['%s'] * len(REVISION_FIELDS))})"
+
+
+def revision_insert(*, annotation_id: int, version: int, fields: dict[str, object], saved_at: datetime) -> None:
+    values = {**fields, "annotation": annotation_id, "version": version, "saved_at": saved_at}
+    with connection.cursor() as cursor:
+        cursor.execute(_revision_sql(connection.vendor), [_prep(AnnotationRevision, f, values[f]) for f in REVISION_FIELDS])
+
+
+@cache
+def _assignment_sql(vendor: str, fields: tuple[str, ...]) -> str:
+    g = Assignment
+    sets = ", ".join(f"{_column(g, f)} = %s" for f in fields)
+    return f"UPDATE {_table(g)} SET {sets} WHERE {_column(g, 'sentence')} = %s AND {_column(g, 'annotator')} = %s"
+
+
+def assignment_update(*, sentence_id: int, annotator_id: int, fields: dict[str, object]) -> None:
+    names = tuple(fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _assignment_sql(connection.vendor, names),
+            [*(_prep(Assignment, f, fields[f]) for f in names), sentence_id, annotator_id],
+        )
