@@ -33,15 +33,11 @@ def annotation_of(*, sentence_id: int, annotator: Any) -> Annotation | None:
     return Annotation.objects.filter(sentence_id=sentence_id, annotator=annotator).first()
 
 
-def sentence_for_annotator(*, sentence_id: int, annotator: Any, for_save: bool = False) -> Sentence | None:
+def sentence_for_annotator(*, sentence_id: int, annotator: Any) -> Sentence | None:
     """The sentence (with document and project) if it is assigned to ``annotator`` or they
-    annotated it; None otherwise. One query: the permission test rides along.
-    ``for_save`` reads only what a save needs (text, the project's schema)."""
-    queryset = (
-        Sentence.objects.select_related("project").only("id", "text", "project_id", "project__id", "project__label_schema")
-        if for_save
-        else Sentence.objects.select_related("document", "project")
-    )
+    annotated it; None otherwise. One query: the permission test rides along. (A save
+    reads its sentence with ``sql.save_target``.)"""
+    queryset = Sentence.objects.select_related("document", "project")
     sentence = (
         queryset.filter(pk=sentence_id)
         .annotate(
