@@ -46,6 +46,7 @@ def setup(clients: int) -> list[dict]:
     from annotator.projects.services import membership_set, project_create, user_ensure
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # served as in production
     schema = json.loads((DEMO_DIR / "schema.json").read_text("utf-8"))
     project = project_create(slug="bench", label_schema=schema, overlap=1)
     articles_store(

@@ -60,6 +60,7 @@ def setup_child(annotators: int, sentences: int) -> dict[str, Any]:
     from annotator.projects.services import membership_set, project_create, user_ensure
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # served as in production
     schema = json.loads((DEMO_DIR / "schema.json").read_text("utf-8"))
     project = project_create(slug="load", label_schema=schema, overlap=2)
     per_article = TEXT.count(". ")
