@@ -195,10 +195,18 @@ class ProgressSerializer(serializers.Serializer):
     remaining = serializers.IntegerField()
 
 
+class QueueNeighboursSerializer(serializers.Serializer):
+    """The caller's own assigned sentences before and after this one (document order)."""
+
+    previous = serializers.IntegerField(allow_null=True)
+    next = serializers.IntegerField(allow_null=True)
+
+
 class WorkItemSerializer(serializers.Serializer):
     sentence = SentenceSerializer()
     annotation = AnnotationSerializer(allow_null=True)
     progress = ProgressSerializer()
+    queue = QueueNeighboursSerializer()
 
 
 class QueueItemSerializer(serializers.Serializer):

@@ -18,6 +18,7 @@ from annotator.annotations.selectors import (
     annotation_of,
     assignments_of_project,
     progress_of,
+    queue_neighbours,
     queue_of,
     sentence_for_annotator,
     sentence_payload,
@@ -44,6 +45,9 @@ def _work_item(sentence: Sentence, user) -> dict:  # type: ignore[no-untyped-def
         "sentence": sentence_payload(sentence=sentence),
         "annotation": annotation_data(annotation) if annotation else None,
         "progress": progress_of(project=sentence.project, annotator=user),
+        "queue": queue_neighbours(
+            project_id=sentence.project_id, annotator=user, document_id=sentence.document_id, index=sentence.index
+        ),
     }
 
 

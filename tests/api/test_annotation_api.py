@@ -193,3 +193,22 @@ def test_a_lead_sees_and_changes_who_has_what(project):
     assert created.status_code == 201 and created.json()["annotator"] == "ana"
     again = lead.post(f"/api/projects/{project.id}/assignments/", {"sentence": first["id"], "annotator": "ana"}, format="json")
     assert again.status_code == 400 and again.json()["field"] == "sentence"
+
+
+def test_the_work_item_names_my_previous_and_next_sentence_and_nobody_elses(project):
+    from annotator.documents.models import Sentence
+
+    ana, client = member(project)
+    ben, _ = member(project)
+    last = Sentence.objects.filter(project=project).order_by("index").last()
+    Assignment.objects.create(project=project, sentence=last, annotator=ben)  # ahead of ana, not hers
+    first = client.get(f"/api/projects/{project.id}/next/").json()
+    assert first["queue"] == {"previous": None, "next": None}
+    url = f"/api/sentences/{first['sentence']['id']}/annotation/"
+    assert client.put(url, payload(first["sentence"]["text"]), format="json").status_code == 200
+    second = client.get(f"/api/projects/{project.id}/next/").json()
+    assert second["queue"] == {"previous": first["sentence"]["id"], "next": None}
+    back = client.get(f"/api/sentences/{first['sentence']['id']}/").json()
+    assert back["queue"] == {"previous": None, "next": second["sentence"]["id"]}
+    assert back["annotation"]["status"] == "submitted"
+    assert Assignment.objects.filter(annotator=ana).count() == 2
