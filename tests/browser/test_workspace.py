@@ -272,3 +272,47 @@ def test_page_loads_in_six_requests_and_under_150_kb(context, live_server, make_
     expect(guidelines).to_be_visible()
     expect(guidelines.locator("strong")).to_have_text("names")
     assert guidelines.locator("script").count() == 0
+
+
+def test_page_up_and_down_walk_my_own_sentences_and_keep_every_change(page, live_server, make_project, artifacts_dir):
+    project, user = make_project("walk", [("A visit", "Putin flew to Pyongyang. Kim met him at the station. They signed a pact.")])
+    first, second, third = project.sentences.order_by("index")
+    _open(page, live_server, project)
+    expect(page.locator("#ws-previous")).to_be_disabled()
+
+    page.keyboard.press("p")  # Putin
+    page.keyboard.press("Enter")  # submit; the second sentence comes
+    expect(page.locator("#ws-where")).to_contain_text("Sentence 2 of 3")
+    page.keyboard.press("p")  # Kim: a draft change, not yet autosaved
+    page.keyboard.press("PageUp")  # the draft is saved first, then back to the first
+    expect(page.locator("#ws-where")).to_contain_text("Sentence 1 of 3")
+    expect(page.locator("#ws-entities")).to_contain_text("PER “Putin”")
+    expect(page.locator("#ws-save-state")).to_contain_text("submitted")
+    assert _annotation(second, user).labels["entities"][0]["start"] == 0
+
+    # Changing a submitted sentence and leaving asks for a second press; nothing is saved.
+    page.keyboard.press("Delete")
+    expect(page.locator("#ws-entities li")).to_have_count(0)
+    page.keyboard.press("PageDown")
+    expect(page.locator("#ws-message")).to_contain_text("press Page Down again")
+    expect(page.locator("#ws-where")).to_contain_text("Sentence 1 of 3")
+    page.keyboard.press("PageDown")
+    expect(page.locator("#ws-where")).to_contain_text("Sentence 2 of 3")
+    expect(page.locator("#ws-entities")).to_contain_text("PER “Kim”")
+    assert len(_annotation(first, user).labels["entities"]) == 1
+
+    page.click("#ws-next")  # my last sentence so far, still a draft: new work comes after it
+    expect(page.locator("#ws-message")).to_contain_text("submit it (Enter) or skip it")
+    page.keyboard.press("Enter")
+    expect(page.locator("#ws-where")).to_contain_text("Sentence 3 of 3")
+    page.keyboard.press("PageUp")
+    expect(page.locator("#ws-where")).to_contain_text("Sentence 2 of 3")
+    page.keyboard.press("PageDown")  # the sentence after the last submitted one: new work
+    expect(page.locator("#ws-where")).to_contain_text("Sentence 3 of 3")
+    page.keyboard.press("Enter")
+    expect(page.locator("#ws-title")).to_have_text("All done")
+    page.click("#ws-previous")  # from "All done" back to the last one
+    expect(page.locator("#ws-where")).to_contain_text("Sentence 3 of 3")
+    page.screenshot(path=str(artifacts_dir / "workspace-previous.png"), full_page=True)
+    assert _annotation(third, user).status == "submitted"
+    assert page.js_errors == []

@@ -162,7 +162,7 @@ export function normalizeKeySpec(spec) {
  * @returns {string}
  */
 export function formatKey(key) {
-  const names = { arrowleft: '←', arrowright: '→', arrowup: '↑', arrowdown: '↓', escape: 'Esc' };
+  const names = { arrowleft: '←', arrowright: '→', arrowup: '↑', arrowdown: '↓', escape: 'Esc', pageup: 'Page Up', pagedown: 'Page Down' };
   const parts = key === '+' ? ['+'] : key.endsWith('++') ? [...key.slice(0, -2).split('+'), '+'] : key.split('+');
   return parts
     .map((p) => names[p] ?? (p.length > 0 ? p[0].toUpperCase() + p.slice(1) : p))

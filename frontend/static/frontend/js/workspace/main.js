@@ -46,6 +46,12 @@ const s = {
   note: '',
   /** @type {{current: any, status: string, extra: object} | null} */ conflict: null,
   done: false,
+  /** My assigned sentences around this one: {previous, next} ids or null. */
+  queue: { previous: null, next: null },
+  /** The last sentence shown, to go back to from "All done". */
+  lastId: null,
+  /** Direction armed by a first press when leaving would drop changes. */
+  leaving: '',
 };
 
 const ann = () => s.history.present;
@@ -309,6 +315,11 @@ function applyAnnotation(stored) {
 function show(data) {
   const sen = data.sentence;
   s.sentence = sen;
+  s.lastId = sen.id;
+  s.queue = data.queue ?? { previous: null, next: null };
+  s.leaving = '';
+  /** @type {HTMLButtonElement} */ ($('ws-previous')).disabled = !s.queue.previous;
+  /** @type {HTMLButtonElement} */ ($('ws-next')).disabled = false;
   s.conflict = null;
   $('ws-conflict').hidden = true;
   editor.load(sen);
@@ -348,6 +359,9 @@ function progress(p) {
 
 function finished() {
   s.sentence = null;
+  s.queue = { previous: s.lastId, next: null };
+  /** @type {HTMLButtonElement} */ ($('ws-previous')).disabled = !s.lastId;
+  /** @type {HTMLButtonElement} */ ($('ws-next')).disabled = true;
   root.classList.add('ws-finished');
   $('ws-title').textContent = 'All done';
   $('ws-where').textContent = '';
@@ -371,6 +385,31 @@ async function load(request) {
 
 function next() {
   return load(api.next(projectId));
+}
+
+/**
+ * Go back and forth through my own assigned sentences (document order). A draft's
+ * changes are saved first; changes to a submitted or skipped sentence are only kept by
+ * submitting again, so leaving them takes a second press.
+ * @param {'previous'|'next'} direction
+ */
+async function go(direction) {
+  const target = s.queue[direction];
+  if (s.sentence) sentenceEl.focus(); // after a button click, keys go to the sentence again
+  if (!target && direction === 'previous') { message('This is your first sentence.'); return; }
+  if (s.sentence && contentKey(ann()) !== s.savedKey) {
+    if (s.loadedStatus === 'draft') {
+      if (!(await save('draft'))) return;
+    } else if (s.leaving !== direction) {
+      s.leaving = direction;
+      message(`This sentence was ${s.loadedStatus} and you changed it: Enter submits the change, or press ${direction === 'previous' ? 'Page Up' : 'Page Down'} again to leave it as it was.`, 'error');
+      return;
+    }
+  }
+  s.leaving = '';
+  if (target) { message(''); await load(api.sentence(target)); }
+  else if (s.sentence && s.loadedStatus === 'draft') message('This is your last sentence so far: submit it (Enter) or skip it (s), and new work follows.');
+  else await next();
 }
 
 async function submit() {
@@ -432,7 +471,7 @@ function toggleHelp() {
 
 /** @param {{action: string, arg?: any}} b */
 function run(b) {
-  if (!s.sentence && !['help', 'guidelines', 'cancel'].includes(b.action)) return;
+  if (!s.sentence && !['help', 'guidelines', 'cancel', 'go-previous'].includes(b.action)) return;
   const c = s.cursor;
   switch (b.action) {
     case 'cursor-prev': s.cursor = cursorMove(c, -1); break;
@@ -464,6 +503,8 @@ function run(b) {
       events.openRole();
       return;
     case 'save': save('draft').then((ok) => ok && message('Draft saved.')); return;
+    case 'go-previous': go('previous'); return;
+    case 'go-next': go('next'); return;
     case 'guidelines': toggleGuidelines(); return;
     case 'help': toggleHelp(); return;
     case 'cancel':
@@ -494,6 +535,8 @@ document.addEventListener('keydown', (ev) => {
 $('ws-undo').addEventListener('click', () => run({ action: 'undo' }));
 $('ws-redo').addEventListener('click', () => run({ action: 'redo' }));
 $('ws-submit').addEventListener('click', () => submit());
+$('ws-previous').addEventListener('click', () => go('previous'));
+$('ws-next').addEventListener('click', () => go('next'));
 $('ws-skip').addEventListener('click', () => openSkip());
 $('ws-unsure').addEventListener('change', (ev) => setUnsure(/** @type {HTMLInputElement} */ (ev.target).checked));
 $('ws-guidelines-toggle').addEventListener('click', () => toggleGuidelines());

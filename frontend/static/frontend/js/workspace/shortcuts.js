@@ -2,7 +2,7 @@
  * The workspace keymap (lib/keymap.js plus the workspace's own extra keys) and the
  * shortcut sheet shown on `?`.
  *
- * The extra keys use Ctrl, ↑/↓, or Shift with a reserved letter, so no schema hotkey
+ * The extra keys use Ctrl, ↑/↓, Page Up/Down, or Shift with a reserved letter, so no schema hotkey
  * (a single unreserved character, annotator/projects/schema.py) can shadow them.
  *
  * @module shortcuts
@@ -16,6 +16,8 @@ export const EXTRA = Object.freeze([
   { action: 'stance-prev', keys: ['arrowup'], description: 'Previous stance target (digits apply to it)' },
   { action: 'stance-next', keys: ['arrowdown'], description: 'Next stance target' },
   { action: 'save', keys: ['ctrl+s'], description: 'Save the draft now' },
+  { action: 'go-previous', keys: ['pageup'], description: 'Back to my previous sentence (a draft is saved first)' },
+  { action: 'go-next', keys: ['pagedown'], description: 'My next sentence, or new work after the last one' },
   { action: 'guidelines', keys: ['ctrl+g'], description: 'Show or hide the guidelines' },
 ]);
 
