@@ -18,6 +18,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Model
 
+from annotator.core.sql_names import column, model_field, table
 from annotator.documents.models import Sentence
 from annotator.projects.models import Project
 
@@ -37,23 +38,18 @@ class SaveTarget:
     created_at: datetime | None
 
 
-def _table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+_table, _column = table, column
 
 
-def _column(model: type[Model], field: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(field).column)
-
-
-def _prep(model: type[Model], field: str, value: object) -> object:
-    return model._meta.get_field(field).get_db_prep_save(value, connection)
+def _prep(model: type[Model], field: str, value: object) -> Any:
+    return model_field(model, field).get_db_prep_save(value, connection)
 
 
 def _from_db(model: type[Model], field: str, value: object) -> Any:
     """A raw column value as the ORM would give it (the compiler's own converters)."""
-    column = model._meta.get_field(field).get_col(model._meta.db_table)
-    for convert in [*connection.ops.get_db_converters(column), *column.get_db_converters(connection)]:
-        value = convert(value, column, connection)
+    col = model_field(model, field).get_col(model._meta.db_table)
+    for convert in [*connection.ops.get_db_converters(col), *col.get_db_converters(connection)]:
+        value = convert(value, col, connection)
     return value
 
 

@@ -13,8 +13,8 @@ No sentence starts or ends with whitespace; whitespace-only tokens are dropped.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
 
 import numpy as np
 import spacy
@@ -25,7 +25,8 @@ from spacy.tokens import Doc
 LINE_BREAKS = ("\n", "\u2028", "\u2029")
 
 
-class SentenceSpan(NamedTuple):  # a tuple: built 20k times a second in an import
+@dataclass(slots=True)  # not frozen: a frozen dataclass is twice as slow to build
+class SentenceSpan:
     index: int
     start: int
     end: int

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from annotator.core.bulk_copy import CopyBatches, copy_text
 from annotator.core.errors import DomainError
+from annotator.core.sql_names import column, table
 from annotator.projects.models import Project
 
 from .models import Document, Sentence
@@ -210,9 +211,7 @@ NULL = "\\N"
 
 
 def _copy_statement(model: type[Document] | type[Sentence], fields: Sequence[str]) -> str:
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(f).column) for f in fields)
-    return f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+    return f"COPY {table(model)} ({', '.join(column(model, f) for f in fields)}) FROM STDIN"
 
 
 def _next_ids(model: type[Document], count: int) -> list[int]:
@@ -239,7 +238,7 @@ def articles_import_enqueue(*, project: Project, uploads: Sequence[tuple[str, by
     from .tasks import import_articles_job
 
     articles_parse(files=uploads)
-    stored = []
+    stored: list[dict[str, str]] = []
     batch = uuid.uuid4().hex
     for name, data in uploads:
         path = default_storage.save(f"imports/{project.pk}/{batch}/{len(stored)}-{name}", ContentFile(data))
