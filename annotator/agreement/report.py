@@ -537,14 +537,14 @@ class EntityAccumulator:
         pairs: dict[str, float | None] = {}
         for i, j in combinations(range(len(annotators)), 2):
             entry = {}
-            counts = layer.pairwise.get((i, j))
-            if counts is None:
+            pair_counts = layer.pairwise.get((i, j))
+            if pair_counts is None:
                 note = "these two annotators share no submitted sentence"
                 put(entry, "exact_f1", None, note)
                 put(entry, "overlap_f1", None, note)
             else:
-                _f1_entry(entry, "exact_f1", counts.scores("exact"))
-                _f1_entry(entry, "overlap_f1", counts.scores("overlap"))
+                _f1_entry(entry, "exact_f1", pair_counts.scores("exact"))
+                _f1_entry(entry, "overlap_f1", pair_counts.scores("overlap"))
             pairwise[f"{annotators[i]}|{annotators[j]}"] = entry
             pairs[_pair_key(i, j)] = entry["exact_f1"]
         section["pairwise"] = pairwise

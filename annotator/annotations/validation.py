@@ -210,8 +210,8 @@ def _validate_events(schema: dict[str, Any], text: str, events: list[Any]) -> li
     roles_by_type: dict[str, set[str]] = {}
     for event_type in schema.get("event_types", []):
         if isinstance(event_type, dict) and isinstance(event_type.get("name"), str):
-            roles = event_type.get("roles", [])
-            roles_by_type[event_type["name"]] = set(roles) if isinstance(roles, list) else set()
+            schema_roles = event_type.get("roles", [])
+            roles_by_type[event_type["name"]] = set(schema_roles) if isinstance(schema_roles, list) else set()
     errors: list[Error] = []
     triggers: dict[tuple[object, int, int], int] = {}
     for index, item in enumerate(events):

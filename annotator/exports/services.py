@@ -337,7 +337,9 @@ def _fan_out(
             document = record["document"]
             lean = record
             if "text" in document:
-                lean = {**record, "document": {k: v for k, v in document.items() if k != "text"}}  # type: ignore[assignment]
+                lean_document = document.copy()  # same keys and order, minus the text
+                del lean_document["text"]
+                lean = {**record, "document": lean_document}
             for name, writer in writers:
                 writer.add(record if name == "brat" else lean)
             card_stats.add(lean)

@@ -668,7 +668,7 @@ def aggregate_gold(
 
     def decide(
         matrix: np.ndarray, k: int, layer: str, key: str
-    ) -> tuple[np.ndarray, ...]:
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         mv = majority_vote(matrix, k, threshold=th[layer])
         if method == "majority":
             return mv.label, mv.confidence, mv.accepted, mv.votes

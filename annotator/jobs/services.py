@@ -86,6 +86,11 @@ def job_requeue(*, job_id: int, message: str) -> None:
     Job.objects.filter(pk=job_id).update(state=JobState.QUEUED, message=message[:1000], updated_at=timezone.now())
 
 
+def _enqueue_on_commit(enqueue: Callable[[Job], Any], job: Job) -> None:
+    """``enqueue(job)`` once the transaction commits (binds this job, not a loop variable)."""
+    transaction.on_commit(lambda: enqueue(job))
+
+
 def jobs_sweep(*, enqueue: Callable[[Job], Any]) -> dict[str, int]:
     """Find jobs that would otherwise wait forever and act on them. Safe to run from
     several workers at once (rows are locked with skip_locked).
@@ -98,9 +103,9 @@ def jobs_sweep(*, enqueue: Callable[[Job], Any]) -> dict[str, int]:
     """
     requeued = failed = resent = 0
     now = timezone.now()
-    lock = {"skip_locked": True} if connection.features.has_select_for_update_skip_locked else {}
+    skip_locked = connection.features.has_select_for_update_skip_locked
     with transaction.atomic():
-        for job in Job.objects.select_for_update(**lock).filter(state=JobState.RUNNING, updated_at__lt=_lease_cutoff()):
+        for job in Job.objects.select_for_update(skip_locked=skip_locked).filter(state=JobState.RUNNING, updated_at__lt=_lease_cutoff()):
             if job.attempts >= settings.JOB_MAX_ATTEMPTS:
                 job.state, job.finished_at = JobState.FAILED, now
                 job.error = f"the worker running it stopped responding {job.attempts} times; giving up"
@@ -110,12 +115,12 @@ def jobs_sweep(*, enqueue: Callable[[Job], Any]) -> dict[str, int]:
                 job.state = JobState.QUEUED
                 job.message = f"requeued: the worker running attempt {job.attempts} stopped responding"
                 requeued += 1
-                transaction.on_commit(lambda job=job: enqueue(job))
+                _enqueue_on_commit(enqueue, job)
             job.save(update_fields=["state", "message", "error", "finished_at", "updated_at"])
         stale_queue = now - timedelta(seconds=settings.JOB_RESEND_QUEUED_AFTER)
-        for job in Job.objects.select_for_update(**lock).filter(state=JobState.QUEUED, updated_at__lt=stale_queue):
+        for job in Job.objects.select_for_update(skip_locked=skip_locked).filter(state=JobState.QUEUED, updated_at__lt=stale_queue):
             job.save(update_fields=["updated_at"])
-            transaction.on_commit(lambda job=job: enqueue(job))
+            _enqueue_on_commit(enqueue, job)
             resent += 1
     return {"requeued": requeued, "failed": failed, "resent": resent}
 

@@ -95,12 +95,12 @@ def record_to_oneie(record: GoldRecord, stats: ExportStats) -> dict[str, Any]:
         )
         for arg in aspans:
             key = (arg.first, arg.last)
-            mid = by_tokens.get(key)
-            if mid is None:
-                mid = f"{sent_id}-E{len(mentions)}"
+            arg_mid = by_tokens.get(key)
+            if arg_mid is None:
+                arg_mid = f"{sent_id}-E{len(mentions)}"
                 mentions.append(
                     {
-                        "id": mid,
+                        "id": arg_mid,
                         "text": slice_text(*key),
                         "entity_type": SYNTHETIC_TYPE,
                         "mention_type": "UNK",
@@ -108,10 +108,10 @@ def record_to_oneie(record: GoldRecord, stats: ExportStats) -> dict[str, Any]:
                         "end": key[1],
                     }
                 )
-                by_tokens[key] = mid
+                by_tokens[key] = arg_mid
                 stats.counts["synthetic_argument_mentions"] += 1
             arguments.append(
-                {"entity_id": mid, "text": slice_text(*key), "role": arg.label}
+                {"entity_id": arg_mid, "text": slice_text(*key), "role": arg.label}
             )
         events.append(
             {

@@ -31,7 +31,7 @@ import srsly.msgpack
 from spacy.tokens import Doc, DocBin
 from spacy.vocab import Vocab
 
-from annotator.exports.formats import ExportStats, GoldRecord, LabelSchema
+from annotator.exports.formats import ExportStats, GoldRecord, LabelSchema, StanceLabel
 from annotator.exports.formats._common import (
     TokenSpan,
     record_split,
@@ -103,7 +103,7 @@ def words_and_spaces(
 
 
 def cats_for(
-    stance: Iterable[dict[str, Any]], labels: Sequence[str]
+    stance: Iterable[StanceLabel], labels: Sequence[str]
 ) -> dict[str, float]:
     """``{"<target>=<label>": 1.0 | 0.0}`` for every target with a gold stance."""
     cats: dict[str, float] = {}
