@@ -134,3 +134,48 @@ def test_weighted_kappa_matches_hand_derivation() -> None:
     assert kappa(1) == Fraction(5, 9) and kappa(2) == Fraction(13, 23)
     assert cohen_kappa(y1, y2, weights="linear") == pytest.approx(float(kappa(1)), abs=1e-12)
     assert cohen_kappa(y1, y2, weights="quadratic") == pytest.approx(float(kappa(2)), abs=1e-12)
+
+
+# Fleiss (1971), "Measuring nominal scale agreement among many raters", Psychological
+# Bulletin 76: 378-382, Table 1: 30 patients, 6 psychiatrists each, 5 diagnoses (depression,
+# personality disorder, schizophrenia, neurosis, other). The data as statsmodels ships them in
+# its own tests (R irr's `diagnoses`), read from the installed package rather than copied.
+# Published: P-bar = .556, P-bar_e = .220, kappa = .430; category kappas .245 .245 .520 .471 .566.
+def _fleiss_1971_table() -> np.ndarray:
+    from statsmodels.stats.inter_rater import aggregate_raters
+    from statsmodels.stats.tests.test_inter_rater import diagnoses
+
+    table, categories = aggregate_raters(diagnoses)
+    assert table.shape == (30, 5) and list(categories) == [1, 2, 3, 4, 5]
+    return table
+
+
+def test_fleiss_1971_table_matches_published_values() -> None:
+    from annotator.agreement.kappa import fleiss_category_kappas
+
+    res = fleiss_kappa_with_note(_fleiss_1971_table())
+    assert res.value == pytest.approx(0.430, abs=5e-4)
+    assert res.observed == pytest.approx(0.556, abs=5e-4)
+    assert res.expected == pytest.approx(0.220, abs=5e-4)
+    assert fleiss_category_kappas(_fleiss_1971_table()) == pytest.approx([0.245, 0.245, 0.520, 0.471, 0.566], abs=5e-4)
+
+
+# SAS PROC FREQ's agreement example (also in statsmodels' tests as `table10`): 19 subjects, two
+# raters, 3 ordered categories. SAS prints simple kappa 0.4842 and weighted kappa 0.4701 with its
+# default Cicchetti-Allison weights, which for equally spaced categories are the linear ones.
+SAS_TABLE = [[0, 4, 1], [0, 8, 0], [0, 1, 5]]
+
+
+def _table_to_labels(table: list[list[int]]) -> tuple[list[int], list[int]]:
+    a, b = [], []
+    for i, row in enumerate(table):
+        for j, n in enumerate(row):
+            a += [i] * n
+            b += [j] * n
+    return a, b
+
+
+def test_sas_agreement_example_simple_and_weighted_kappa() -> None:
+    a, b = _table_to_labels(SAS_TABLE)
+    assert cohen_kappa(a, b) == pytest.approx(0.4842, abs=5e-5)
+    assert cohen_kappa(a, b, weights="linear") == pytest.approx(0.4701, abs=5e-5)
