@@ -50,6 +50,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "label_schema",
             "overlap",
             "assignment_timeout_minutes",
+            "license",
             "role",
             "sentence_count",
             "document_count",
@@ -79,6 +80,7 @@ class ProjectUpdateSerializer(serializers.Serializer):
     label_schema = serializers.JSONField(required=False)
     overlap = serializers.IntegerField(required=False)
     assignment_timeout_minutes = serializers.IntegerField(required=False)
+    license = serializers.CharField(required=False, allow_blank=True, max_length=64)
 
 
 class JobSerializer(serializers.Serializer):

@@ -389,7 +389,7 @@ def _card(
             hf_splits[config] = {split: rows for split, (rows, _) in info.items()}
             hf_bytes[config] = {split: size for split, (_, size) in info.items()}
     metadata = card_metadata(
-        name=project.name, license_name=str(getattr(project, "license", "") or "unknown"),
+        name=project.name, license_name=project.license or "unknown",
         features=features, hf_splits=hf_splits, hf_bytes=hf_bytes,
     )
     annotators = project.memberships.filter(role=Role.ANNOTATOR).count()

@@ -16,6 +16,9 @@ class Project(models.Model):
     label_schema = models.JSONField(default=dict)
     overlap = models.PositiveSmallIntegerField(default=2, help_text="annotators per sentence (k)")
     assignment_timeout_minutes = models.PositiveIntegerField(default=120)
+    license = models.CharField(
+        max_length=64, blank=True, default="", help_text="the gold data's license, e.g. cc-by-4.0 (empty: unknown)"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -70,7 +71,7 @@ def project_create(
 def project_update(*, project: Project, **changes: Any) -> Project:
     """Change a project's settings. ``label_schema`` is validated; a change of
     guidelines bumps ``guidelines_version`` (exports name the version they used)."""
-    allowed = {"name", "description", "guidelines", "label_schema", "overlap", "assignment_timeout_minutes"}
+    allowed = {"name", "description", "guidelines", "label_schema", "overlap", "assignment_timeout_minutes", "license"}
     unknown = set(changes) - allowed
     if unknown:
         raise DomainError(f"unknown field(s): {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
@@ -82,12 +83,25 @@ def project_update(*, project: Project, **changes: Any) -> Project:
         minutes = changes["assignment_timeout_minutes"]
         if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 60 * 24 * 30:
             raise DomainError("assignment timeout must be 1 to 43200 minutes", field="assignment_timeout_minutes")
+    if "license" in changes:
+        changes["license"] = _checked_license(changes["license"])
     if "guidelines" in changes and changes["guidelines"] != project.guidelines:
         project.guidelines_version += 1
     for key, value in changes.items():
         setattr(project, key, value)
     project.save()
     return project
+
+
+LICENSE_ID = re.compile(r"[a-z0-9][a-z0-9.+-]{0,63}")
+
+
+def _checked_license(value: object) -> str:
+    """A license identifier as the Hugging Face dataset card takes it (lowercase SPDX-like:
+    cc-by-4.0, mit, apache-2.0, other), or "" for unknown."""
+    if not isinstance(value, str) or (value.strip() and not LICENSE_ID.fullmatch(value.strip())):
+        raise DomainError("license must be an identifier like cc-by-4.0, mit or other (lowercase), or empty", field="license")
+    return value.strip()
 
 
 def user_ensure(*, username: str, password: str | None = None, email: str = "") -> Any:

@@ -93,3 +93,22 @@ def test_job_detail_is_visible_to_its_creator_and_leads_only():
     assert {k: body[k] for k in ("id", "kind", "state", "progress")} == {"id": job.id, "kind": "import_articles", "state": "queued", "progress": 0}
     assert "no worker is running" in body["message"]
     assert client_for(other).get(f"/api/jobs/{job.id}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("value", "status", "stored"),
+    [("cc-by-4.0", 200, "cc-by-4.0"), (" mit ", 200, "mit"), ("", 200, ""), ("CC BY 4.0", 400, None), ("a" * 65, 400, None)],
+)
+def test_a_lead_sets_the_gold_license_and_a_bad_one_gets_a_400_naming_it(value, status, stored):
+    project = ProjectFactory()
+    lead = UserFactory()
+    MembershipFactory(project=project, user=lead, role="lead")
+    client = APIClient()
+    client.force_authenticate(lead)
+    response = client.patch(f"/api/projects/{project.id}/", {"license": value}, format="json")
+    assert response.status_code == status, response.content
+    project.refresh_from_db()
+    if status == 200:
+        assert response.json()["license"] == stored == project.license
+    else:
+        assert response.json()["field"] == "license" and project.license == ""

@@ -130,3 +130,13 @@ def test_raw_annotations_are_included_on_request(demo_gold, media_root, django_c
         export = export_start(project=project, format="jsonl", created_by=users["viewer"], raw=True)
     record = json.loads(export_absolute_path(export_run(export_id=export.pk)).read_text().splitlines()[0])
     assert sorted(r["annotator"] for r in record["raw"]) == ["ana", "ben", "chloe"]
+
+
+def test_the_projects_license_goes_into_the_bundles_dataset_card(demo_gold, media_root, django_capture_on_commit_callbacks):
+    from annotator.projects.services import project_update
+
+    project, users = demo_gold
+    project_update(project=project, license="cc-by-4.0")
+    export = export_run(export_id=_start(project, users["lead"], "bundle", django_capture_on_commit_callbacks).pk)
+    card = _members(export_absolute_path(export))["README.md"].decode()
+    assert card.startswith("---\nlicense: cc-by-4.0\n")

@@ -90,15 +90,20 @@ def test_a_lead_creates_a_project_edits_its_schema_imports_articles_and_adds_an_
     assert [t["hotkey"] for t in project.label_schema["entity_types"]] == ["p", "o", "g", "k", "f"]
 
     page.fill("#id_guidelines", "# Rules\n\nMark **names**. <script>window.pwned = 1</script>")
+    expect(page.locator("#guidelines-preview h1")).to_have_text("Rules")  # the new text, rendered by the server
     expect(page.locator("#guidelines-preview strong")).to_have_text("names")
     page.click("#guidelines-form button[type=submit]")
     expect(page.locator("#guidelines-version")).to_have_text("2")
     assert page.evaluate("window.pwned") is None
     page.fill("#id_timeout", "45")
+    page.fill("#id_license", "CC BY")
+    page.click("#general-form button[type=submit]")
+    expect(page.locator("#general-form .form-status")).to_contain_text("license")
+    page.fill("#id_license", "cc-by-4.0")
     page.click("#general-form button[type=submit]")
     expect(page.locator("#general-form .form-status")).to_have_text("Saved.")
     project.refresh_from_db()
-    assert project.assignment_timeout_minutes == 45
+    assert (project.assignment_timeout_minutes, project.license) == (45, "cc-by-4.0")
     _shot(page, artifacts_dir, "settings")
 
     # -- import: a bad line is named, then a good file runs to its summary -----------

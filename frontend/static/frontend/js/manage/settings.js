@@ -61,6 +61,7 @@ saving(general, () => {
     description: general.elements.description.value,
     overlap: Number(general.elements.overlap.value),
     assignment_timeout_minutes: Number(general.elements.assignment_timeout_minutes.value),
+    license: general.elements.license.value.trim(),
   };
 }, (project) => {
   document.title = `Settings · ${project.name} · Accord`;
