@@ -80,29 +80,24 @@ def sentence_payload(*, sentence: Sentence) -> dict[str, Any]:
 
 
 def progress_of(*, project: Project, annotator: Any) -> dict[str, int]:
-    """done / assigned (open) / remaining (sentences still available to this annotator)."""
+    """done / assigned (open) / remaining: the sentences still available to this
+    annotator, i.e. neither theirs nor already held by k live assignments.
+
+    Counted from the project's assignments (grouped by sentence) rather than by testing
+    every sentence, so the cost follows the work handed out, not the project's size."""
     mine = Assignment.objects.filter(project=project, annotator=annotator).aggregate(
         done=Count("id", filter=Q(state__in=[AssignmentState.DONE, AssignmentState.SKIPPED])),
         assigned=Count("id", filter=Q(state=AssignmentState.OPEN)),
     )
-    live = (
-        Assignment.objects.filter(sentence=OuterRef("pk"))
-        .exclude(_expired(project))
-        .values("sentence")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    from django.db.models import IntegerField, Subquery, Value
-    from django.db.models.functions import Coalesce
-
-    remaining = (
-        Sentence.objects.filter(project=project)
-        .exclude(Exists(Assignment.objects.filter(sentence=OuterRef("pk"), annotator=annotator)))
-        .annotate(live=Coalesce(Subquery(live, output_field=IntegerField()), Value(0)))
-        .filter(live__lt=project.overlap)
+    taken = (
+        Assignment.objects.filter(project=project)
+        .values("sentence_id")
+        .annotate(mine=Count("id", filter=Q(annotator=annotator)), live=Count("id", filter=~_expired(project)))
+        .filter(Q(mine__gt=0) | Q(live__gte=project.overlap))
         .count()
     )
-    return {"done": mine["done"], "assigned": mine["assigned"], "remaining": remaining}
+    total = Sentence.objects.filter(project=project).count()
+    return {"done": mine["done"], "assigned": mine["assigned"], "remaining": total - taken}
 
 
 def queue_of(*, project: Project, annotator: Any) -> QuerySet[Assignment]:

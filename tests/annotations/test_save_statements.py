@@ -115,3 +115,32 @@ def test_the_read_lets_in_only_assigned_or_own_work(setting):
     annotation_put(sentence_id=sentence.pk, annotator=user, payload=body(sentence, 0))
     Assignment.objects.filter(annotator=user).delete()
     assert sql.save_target(sentence_id=sentence.pk, annotator_id=user.pk).version == 1
+
+
+def test_progress_counts_what_is_still_available_to_me(setting):
+    """remaining = sentences neither mine nor held by k live assignments; an expired open
+    assignment does not hold its sentence."""
+    from annotator.annotations.selectors import progress_of
+
+    project, _, me = setting  # `me` holds the first sentence (open)
+    project.overlap = 2
+    project.save()
+    a, b = UserFactory(), UserFactory()
+    s = list(Sentence.objects.filter(project=project).order_by("index"))
+    assert len(s) >= 6
+    long_ago = timezone.now() - timedelta(days=30)
+    Assignment.objects.create(project=project, sentence=s[1], annotator=me, state="done")
+    Assignment.objects.bulk_create([
+        Assignment(project=project, sentence=s[2], annotator=a), Assignment(project=project, sentence=s[2], annotator=b),
+        Assignment(project=project, sentence=s[3], annotator=a),
+        Assignment(project=project, sentence=s[4], annotator=b, state="done"),
+        Assignment(project=project, sentence=s[4], annotator=a),
+        Assignment(project=project, sentence=s[5], annotator=a, state="done"),
+    ])
+    Assignment.objects.create(project=project, sentence=s[3], annotator=b)  # then made expired:
+    Assignment.objects.filter(sentence=s[3], annotator=b).update(assigned_at=long_ago)
+    # mine: s0, s1; full: s2 (2 live), s4 (done + open); not full: s3 (1 live + 1 expired), s5; rest free
+    expected_free = [x for x in s if x not in (s[0], s[1], s[2], s[4])]
+    assert progress_of(project=project, annotator=me) == {"done": 1, "assigned": 1, "remaining": len(expected_free)}
+    # a sees s2, s3, s4, s5 as theirs, s0 and s1 are held once (by me) so still open to a
+    assert progress_of(project=project, annotator=a)["remaining"] == len(s) - 4
