@@ -8,29 +8,20 @@
  * @module adjudicate
  */
 
+import { ApiError, request } from './lib/http.js';
 import { keyFromEvent, normalizeKeySpec, formatKey } from './lib/keymap.js';
 import { cursorInit, cursorMove, cursorExtend, cursorHome, cursorEnd, cursorSpan } from './lib/tokens.js';
 
 // --- small helpers ------------------------------------------------------------------------
 
-function cookie(name) {
-  for (const part of document.cookie.split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return '';
-}
-
+/** {status, data} for every answer, errors included: the callers branch on status. */
 async function api(method, url, body) {
-  const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET') headers['X-CSRFToken'] = cookie('csrftoken');
-  const response = await fetch(url, {
-    method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  let data = null;
-  try { data = await response.json(); } catch { data = null; }
-  return { status: response.status, data };
+  try {
+    return await request(method, url, body);
+  } catch (err) {
+    if (err instanceof ApiError) return { status: err.status, data: err.body };
+    throw err;
+  }
 }
 
 /** Element with text content only. */

@@ -1,33 +1,13 @@
 /**
- * API client of the lead's pages: JSON (or multipart) over fetch with the session
- * cookie and the CSRF token. Every failure becomes an ApiError carrying the server's
- * error shape {detail, field, errors}.
+ * API client of the lead's pages: lib/http.js's requests, answering with the parsed JSON
+ * (null for 204); failures throw ApiError.
  *
  * @module manage/api
  */
 
-export class ApiError extends Error {
-  /**
-   * @param {number} status  HTTP status (0 for a network failure)
-   * @param {object} body    parsed JSON error body, or {}
-   */
-  constructor(status, body) {
-    super(body?.detail || (status ? `request failed (HTTP ${status})` : 'network error: the server cannot be reached'));
-    this.status = status;
-    this.field = body?.field ?? null;
-    this.errors = Array.isArray(body?.errors) ? body.errors : [];
-  }
-}
+import { ApiError, request as send } from '../lib/http.js';
 
-/** @returns {string} the CSRF token from the cookie, else from the page's form field */
-function csrfToken() {
-  for (const part of document.cookie.split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === 'csrftoken') return decodeURIComponent(value.join('='));
-  }
-  const input = document.querySelector('input[name=csrfmiddlewaretoken]');
-  return input ? input.value : '';
-}
+export { ApiError };
 
 /**
  * @param {string} method
@@ -36,25 +16,7 @@ function csrfToken() {
  * @returns {Promise<any>}  the parsed JSON answer, or null for 204
  */
 export async function request(method, url, body) {
-  const headers = { Accept: 'application/json' };
-  const isForm = body instanceof FormData;
-  if (body !== undefined && !isForm) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET') headers['X-CSRFToken'] = csrfToken();
-  let response;
-  try {
-    response = await fetch(url, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: body === undefined ? undefined : (isForm ? body : JSON.stringify(body)),
-    });
-  } catch (err) {
-    throw new ApiError(0, {});
-  }
-  if (response.status === 204) return null;
-  const data = await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(response.status, data ?? {});
-  return data;
+  return (await send(method, url, body)).data;
 }
 
 /**
