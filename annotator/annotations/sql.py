@@ -38,9 +38,6 @@ class SaveTarget:
     created_at: datetime | None
 
 
-_table, _column = table, column
-
-
 def _prep(model: type[Model], field: str, value: object) -> Any:
     return model_field(model, field).get_db_prep_save(value, connection)
 
@@ -57,13 +54,13 @@ def _from_db(model: type[Model], field: str, value: object) -> Any:
 def _target_sql(vendor: str) -> str:
     s, p, a, g = Sentence, Project, Annotation, Assignment
     return (
-        f"SELECT s.{_column(s, 'id')}, s.{_column(s, 'project')}, s.{_column(s, 'text')}, p.{_column(p, 'label_schema')}, "
-        f"a.{_column(a, 'id')}, a.{_column(a, 'version')}, a.{_column(a, 'created_at')}, "
-        f"EXISTS (SELECT 1 FROM {_table(g)} g WHERE g.{_column(g, 'sentence')} = s.{_column(s, 'id')} "
-        f"AND g.{_column(g, 'annotator')} = %s) "
-        f"FROM {_table(s)} s JOIN {_table(p)} p ON p.{_column(p, 'id')} = s.{_column(s, 'project')} "
-        f"LEFT JOIN {_table(a)} a ON a.{_column(a, 'sentence')} = s.{_column(s, 'id')} AND a.{_column(a, 'annotator')} = %s "
-        f"WHERE s.{_column(s, 'id')} = %s"
+        f"SELECT s.{column(s, 'id')}, s.{column(s, 'project')}, s.{column(s, 'text')}, p.{column(p, 'label_schema')}, "
+        f"a.{column(a, 'id')}, a.{column(a, 'version')}, a.{column(a, 'created_at')}, "
+        f"EXISTS (SELECT 1 FROM {table(g)} g WHERE g.{column(g, 'sentence')} = s.{column(s, 'id')} "
+        f"AND g.{column(g, 'annotator')} = %s) "
+        f"FROM {table(s)} s JOIN {table(p)} p ON p.{column(p, 'id')} = s.{column(s, 'project')} "
+        f"LEFT JOIN {table(a)} a ON a.{column(a, 'sentence')} = s.{column(s, 'id')} AND a.{column(a, 'annotator')} = %s "
+        f"WHERE s.{column(s, 'id')} = %s"
     )
 
 
@@ -95,8 +92,8 @@ SAVED_FIELDS = ("labels", "status", "unsure", "seconds", "skip_reason", "note", 
 @cache
 def _update_sql(vendor: str) -> str:
     a = Annotation
-    sets = ", ".join(f"{_column(a, f)} = %s" for f in ("version", *SAVED_FIELDS))
-    return f"UPDATE {_table(a)} SET {sets} WHERE {_column(a, 'id')} = %s AND {_column(a, 'version')} = %s"
+    sets = ", ".join(f"{column(a, f)} = %s" for f in ("version", *SAVED_FIELDS))
+    return f"UPDATE {table(a)} SET {sets} WHERE {column(a, 'id')} = %s AND {column(a, 'version')} = %s"
 
 
 @cache
@@ -105,17 +102,17 @@ def _update_all_sql(assignment_fields: tuple[str, ...]) -> str:
     WITH): one round trip, atomic without a transaction block of its own."""
     a, r, g = Annotation, AnnotationRevision, Assignment
     copied = ("version", "labels", "status", "unsure", "seconds")
-    returning = ", ".join(_column(a, f) for f in ("id", *copied))
+    returning = ", ".join(column(a, f) for f in ("id", *copied))
     sql = (
         f"WITH updated AS ({_update_sql('postgresql')} RETURNING {returning}), "
-        f"revision AS (INSERT INTO {_table(r)} ({', '.join(_column(r, f) for f in REVISION_FIELDS)}) "
+        f"revision AS (INSERT INTO {table(r)} ({', '.join(column(r, f) for f in REVISION_FIELDS)}) "
         f"SELECT {returning}, %s FROM updated)"
     )
     if assignment_fields:
-        sets = ", ".join(f"{_column(g, f)} = %s" for f in assignment_fields)
+        sets = ", ".join(f"{column(g, f)} = %s" for f in assignment_fields)
         sql += (
-            f", assignment AS (UPDATE {_table(g)} SET {sets} WHERE {_column(g, 'sentence')} = %s "
-            f"AND {_column(g, 'annotator')} = %s AND EXISTS (SELECT 1 FROM updated))"
+            f", assignment AS (UPDATE {table(g)} SET {sets} WHERE {column(g, 'sentence')} = %s "
+            f"AND {column(g, 'annotator')} = %s AND EXISTS (SELECT 1 FROM updated))"
         )
     return sql + " SELECT count(*) FROM updated"
 
@@ -161,8 +158,8 @@ REVISION_FIELDS = ("annotation", "version", "labels", "status", "unsure", "secon
 @cache
 def _revision_sql(vendor: str) -> str:
     r = AnnotationRevision
-    columns = ", ".join(_column(r, f) for f in REVISION_FIELDS)
-    return f"INSERT INTO {_table(r)} ({columns}) VALUES ({', '.join(['%s'] * len(REVISION_FIELDS))})"
+    columns = ", ".join(column(r, f) for f in REVISION_FIELDS)
+    return f"INSERT INTO {table(r)} ({columns}) VALUES ({', '.join(['%s'] * len(REVISION_FIELDS))})"
 
 
 def revision_insert(*, annotation_id: int, version: int, fields: dict[str, object], saved_at: datetime) -> None:
@@ -174,8 +171,8 @@ def revision_insert(*, annotation_id: int, version: int, fields: dict[str, objec
 @cache
 def _assignment_sql(vendor: str, fields: tuple[str, ...]) -> str:
     g = Assignment
-    sets = ", ".join(f"{_column(g, f)} = %s" for f in fields)
-    return f"UPDATE {_table(g)} SET {sets} WHERE {_column(g, 'sentence')} = %s AND {_column(g, 'annotator')} = %s"
+    sets = ", ".join(f"{column(g, f)} = %s" for f in fields)
+    return f"UPDATE {table(g)} SET {sets} WHERE {column(g, 'sentence')} = %s AND {column(g, 'annotator')} = %s"
 
 
 def assignment_update(*, sentence_id: int, annotator_id: int, fields: dict[str, object]) -> None:
