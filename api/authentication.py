@@ -29,6 +29,8 @@ from annotator.accounts.services import KEY_PREFIX, api_token_authenticate
 EXPORTS_READ_ROUTES = frozenset({
     "me", "projects", "project-exports", "export", "export-download", "export-latest-download",
 })
+# ...and (url name, method) pairs beyond reads: any key may revoke itself (log out).
+EXPORTS_READ_WRITES = frozenset({("token-revoke", "DELETE")})
 
 
 def scope_allows(scope: str, *, url_name: str | None, method: str) -> bool:
@@ -36,6 +38,8 @@ def scope_allows(scope: str, *, url_name: str | None, method: str) -> bool:
     if scope == TokenScope.FULL:
         return True
     if scope == TokenScope.EXPORTS_READ:
+        if (url_name, method) in EXPORTS_READ_WRITES:
+            return True
         return method in SAFE_METHODS and url_name in EXPORTS_READ_ROUTES
     return False
 

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -34,3 +36,12 @@ def test_production_profile_refuses_to_start_without_a_secret_key():
     result = run_manage("check", DJANGO_ENV="production", SECRET_KEY="", ALLOWED_HOSTS="a.example.org")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["Production", "prod", "PRODUCTION", "staging", ""])
+def test_an_unknown_django_env_is_refused_instead_of_running_the_development_profile(value):
+    """Issue 9 item 19: a typo must not silently serve the development profile (DEBUG, the
+    published key)."""
+    result = run_manage("check", DJANGO_ENV=value, SECRET_KEY="x" * 60, ALLOWED_HOSTS="a.example.org")
+    assert result.returncode != 0
+    assert "DJANGO_ENV" in result.stderr and "production" in result.stderr

@@ -20,7 +20,16 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+DJANGO_ENVS = ("development", "production")
 DJANGO_ENV = os.environ.get("DJANGO_ENV", "development")
+if DJANGO_ENV not in DJANGO_ENVS:
+    # A typo ("prod", "Production") must not quietly run the development profile with
+    # DEBUG on and the published key: refuse to start instead.
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"DJANGO_ENV={DJANGO_ENV!r} is not one of: {', '.join(DJANGO_ENVS)} (lowercase, exactly)"
+    )
 DEBUG = _bool("DEBUG", DJANGO_ENV == "development")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]

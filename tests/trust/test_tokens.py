@@ -75,7 +75,6 @@ def test_an_exports_read_token_downloads_exports(in_savepoint: World) -> None:
     ("get", "/api/projects/{p}/members/"),
     ("post", "/api/tokens/"),
     ("get", "/api/tokens/"),
-    ("delete", "/api/auth/token/revoke/"),
     ("get", "/api/jobs/{j}/"),
 ])
 def test_an_exports_read_token_is_refused_everywhere_else(in_savepoint: World, method: str, path: str) -> None:
@@ -87,6 +86,16 @@ def test_an_exports_read_token_is_refused_everywhere_else(in_savepoint: World, m
     response = client.get(url) if method == "get" else getattr(client, method)(url, body, format="json")
     assert response.status_code == 403, (method, url, response.status_code)
     assert "scope" in response.json()["detail"]
+
+
+def test_an_exports_read_token_can_revoke_itself_and_then_stops_working(in_savepoint: World) -> None:
+    """Issue 9 item 20: an ML pipeline's limited key must be able to log itself out."""
+    world = in_savepoint
+    created = _create(world, "exports:read")
+    client = _token_client(created["key"])
+    assert client.delete("/api/auth/token/revoke/").status_code == 204
+    assert client.get("/api/me/").status_code in (401, 403)
+    assert ApiToken.objects.get(pk=created["id"]).revoked_at is not None
 
 
 def test_someone_elses_token_cannot_be_revoked(in_savepoint: World) -> None:
