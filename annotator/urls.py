@@ -1,6 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from annotator.accounts.forms import ThrottledAdminAuthenticationForm
+
+# The admin's sign-in goes through the same throttle as the sign-in page and the token endpoint.
+admin.site.login_form = ThrottledAdminAuthenticationForm
+
 urlpatterns = [
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),

@@ -105,6 +105,8 @@ else:
             "LOCATION": env.CACHE_URL.removeprefix("file://") or str(env.VAR_DIR / "cache"),
         }
     }
+# Sign-in throttling takes the client address from X-Forwarded-For only behind these proxies.
+TRUSTED_PROXIES = env.TRUSTED_PROXIES
 LOGIN_URL = "frontend:login"
 LOGIN_REDIRECT_URL = "frontend:home"
 LOGOUT_REDIRECT_URL = "frontend:login"
