@@ -34,9 +34,41 @@ class MemberCreateSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         trim_whitespace=False,
+        write_only=True,
         style={"input_type": "password"},
-        help_text="optional; for a new account (or one without a password yet): Django's password rules apply. Refused (400, field password) for an account that already has a password.",
+        help_text="always refused (400, field password): leads never set passwords; new people join by invitation",
     )
+
+
+class MemberAddedSerializer(MemberSerializer):
+    outcome = serializers.ChoiceField(
+        choices=["added", "role_changed", "unchanged"],
+        help_text="added (201), role_changed or unchanged (200: they were already a member)",
+    )
+
+
+class InvitationCreateSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.values)
+    days = serializers.IntegerField(required=False, min_value=1, max_value=90,
+                                    help_text="how long the link works (default: the INVITATION_DAYS setting, 7)")
+    email = serializers.EmailField(required=False, allow_blank=True,
+                                   help_text="optional: mail the link there (EMAIL_BACKEND)")
+
+
+class InvitationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    role = serializers.CharField()
+    email = serializers.CharField()
+    state = serializers.ChoiceField(choices=["pending", "used", "revoked", "expired"])
+    created_by = serializers.CharField(source="created_by.username", allow_null=True, default=None)
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    used_at = serializers.DateTimeField(allow_null=True)
+    used_by = serializers.CharField(source="used_by.username", allow_null=True, default=None)
+
+
+class InvitationCreatedSerializer(InvitationSerializer):
+    url = serializers.CharField(help_text="the one-time link; shown only now, never stored")
 
 
 class MemberRoleSerializer(serializers.Serializer):

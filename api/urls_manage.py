@@ -2,10 +2,12 @@
 
 from django.urls import path
 
-from api.views import manage
+from api.views import invitations, manage
 
 urlpatterns: list = [
     path("projects/<int:pk>/members/", manage.MemberListView.as_view(), name="members"),
+    path("projects/<int:pk>/invitations/", invitations.InvitationListView.as_view(), name="invitations"),
+    path("invitations/<int:invitation_id>/", invitations.InvitationDetailView.as_view(), name="invitation"),
     path("projects/<int:pk>/members/<str:username>/", manage.MemberDetailView.as_view(), name="member"),
     path(
         "projects/<int:pk>/schema/validate/", manage.ProjectSchemaValidateView.as_view(), name="project-schema-validate"

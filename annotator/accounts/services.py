@@ -1,4 +1,5 @@
-"""Creating, using and revoking scoped API tokens (see ``models.ApiToken``)."""
+"""Accounts: creating users with a checked username, and scoped API tokens
+(creating, using, revoking; see ``models.ApiToken``)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,57 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from annotator.core.errors import DomainError, NotFound
 
 from .models import ApiToken, TokenScope
+from .usernames import username_key, username_normalize, username_problem
 
 KEY_PREFIX = "acc_"
 MAX_ACTIVE_TOKENS = 50
 # last_used_at is a hint for people, not an audit log: write it at most this often.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def username_clean(username: str) -> str:
+    """``username`` normalised (NFKC, trimmed) and checked for a *new* account: raises
+    DomainError (field ``username``) if it is not a valid name or another account already
+    has it in any case (``Ana`` when ``ana`` exists)."""
+    name = username_normalize(username)
+    problem = username_problem(name)
+    if problem:
+        raise DomainError(problem, field="username")
+    # The database compares case with UPPER(); the case-folded form also catches ß/ss.
+    taken = get_user_model().objects.filter(Q(username__iexact=name) | Q(username__iexact=username_key(name)))
+    if taken.exists():
+        raise DomainError("that username is taken", field="username")
+    return name
+
+
+def user_create(*, username: str, password: str | None = None, email: str = "") -> Any:
+    """A new account. The username is checked (``username_clean``); a password is checked
+    by Django's validators (DomainError field ``password``) and set, else the account has
+    no usable password until its owner sets one (password reset). Precondition: the
+    caller may create accounts (an administrator, or an invitation being accepted)."""
+    name = username_clean(username)
+    User = get_user_model()
+    user = User(username=name, email=email or "")
+    if password is not None:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise DomainError(" ".join(exc.messages), field="password") from None
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    return user
 
 
 def key_hash(key: str) -> str:

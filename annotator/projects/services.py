@@ -11,7 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from annotator.core.errors import DomainError
+from annotator.accounts.selectors import may_create_projects
+from annotator.accounts.services import user_create
+from annotator.accounts.usernames import username_normalize
+from annotator.core.errors import DomainError, PermissionDenied
 
 from .models import Membership, Project, Role
 from .schema import normalize_label_schema, validate_label_schema
@@ -68,6 +71,14 @@ def project_create(
     return project
 
 
+def project_create_for(*, user: Any, **fields: Any) -> Project:
+    """``project_create`` on behalf of a signed-in user, who becomes its lead: refused
+    (PermissionDenied, 403) unless the PROJECT_CREATORS setting lets them create projects."""
+    if not may_create_projects(user=user):
+        raise PermissionDenied("you may not create projects here; ask an administrator or a project lead")
+    return project_create(created_by=user, **fields)
+
+
 def project_update(*, project: Project, **changes: Any) -> Project:
     """Change a project's settings. ``label_schema`` is validated; a change of
     guidelines bumps ``guidelines_version`` (exports name the version they used)."""
@@ -105,17 +116,18 @@ def _checked_license(value: object) -> str:
 
 
 def user_ensure(*, username: str, password: str | None = None, email: str = "") -> Any:
-    """Get or create a user; a given password is validated and set."""
-    user, created = User.objects.get_or_create(username=username, defaults={"email": email})
+    """Get or create a user; a given password is validated and set. For trusted callers
+    only (the command line run by a server administrator, the demo loader): it may set
+    the password of an existing account. A new username is checked (``username_clean``)."""
+    user = User.objects.filter(username=username_normalize(username)).first()
+    if user is None:
+        return user_create(username=username, password=password, email=email)
     if password is not None:
         try:
             validate_password(password, user)
         except ValidationError as exc:
             raise DomainError(" ".join(exc.messages), field="password") from None
         user.set_password(password)
-        user.save(update_fields=["password"])
-    elif created:
-        user.set_unusable_password()
         user.save(update_fields=["password"])
     return user
 
@@ -148,34 +160,50 @@ def _guard_last_lead(*, project: Project, user: Any) -> None:
         raise DomainError("a project needs at least one lead; make someone else lead first", field="role")
 
 
-def member_add(*, project: Project, username: str, role: str, password: str | None = None) -> Membership:
-    """Add ``username`` to ``project`` with ``role``, creating the user if missing.
+NOT_ADDABLE = (
+    "{username!r} is not someone you can add by name; send them an invitation link "
+    "(POST /api/projects/{{id}}/invitations/, or Invite on the members page)"
+)
 
-    A given password is checked with Django's validators (DomainError field
-    ``password``) and set -- but only on a new account or one that never had a usable
-    password: a project lead must not be able to take over someone's existing account
-    (another project's lead, an admin) by "adding" it with a password of their choice.
-    Adding someone who is already a member changes their role (the last lead is still
-    protected). Safe to run twice."""
-    username = (username or "").strip()
+
+def member_add(
+    *, project: Project, username: str, role: str, by: Any = None, password: str | None = None
+) -> tuple[Membership, str]:
+    """Add an existing account to ``project`` with ``role``, or change the role of a member.
+    Returns the membership and what happened: ``added``, ``role_changed`` or ``unchanged``.
+
+    This grants membership of the caller's project and nothing else: it never creates an
+    account and never sets a password (``password`` is refused with field ``password``;
+    new people join by invitation). ``by`` (the lead asking; None for trusted code) may add
+    only people they already see as members of a project they lead, or anyone if staff; any
+    other name gets the same refusal whether or not it is an account, so the route does not
+    tell which usernames exist. The last lead stays protected. Safe to run twice."""
+    if password is not None:
+        raise DomainError(
+            "a lead never sets passwords: existing accounts keep theirs, new people choose "
+            "their own through an invitation link",
+            field="password",
+        )
+    username = username_normalize(username)
     if not username:
         raise DomainError("a username is needed", field="username")
     if role not in Role.values:
         raise DomainError(f"role must be one of {', '.join(Role.values)}", field="role")
-    existing = User.objects.filter(username=username).first()
-    if password and existing is not None and existing.has_usable_password():
-        raise DomainError(
-            f"{username!r} already has an account with a password; add them without one "
-            "(they change their own password)",
-            field="password",
-        )
+    candidates = User.objects.filter(username=username, is_active=True)
+    if by is not None and not (by.is_staff or by.is_superuser):
+        led = Membership.objects.filter(user=by, role=Role.LEAD).values("project_id")
+        candidates = candidates.filter(memberships__project_id__in=led)
+    user = candidates.distinct().first()
+    if user is None:
+        raise DomainError(NOT_ADDABLE.format(username=username), field="username")
     with transaction.atomic():
-        user = user_ensure(username=username, password=password or None)
-        if role != Role.LEAD:
-            current = Membership.objects.filter(project=project, user=user).values_list("role", flat=True).first()
-            if current == Role.LEAD:
-                _guard_last_lead(project=project, user=user)
-        return membership_set(project=project, user=user, role=role)
+        current = Membership.objects.filter(project=project, user=user).values_list("role", flat=True).first()
+        if current == role:
+            return Membership.objects.get(project=project, user=user), "unchanged"
+        if current == Role.LEAD:
+            _guard_last_lead(project=project, user=user)
+        membership = membership_set(project=project, user=user, role=role)
+    return membership, "added" if current is None else "role_changed"
 
 
 def member_role_change(*, project: Project, username: str, role: str) -> Membership:

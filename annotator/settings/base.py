@@ -107,6 +107,17 @@ else:
     }
 # Sign-in throttling takes the client address from X-Forwarded-For only behind these proxies.
 TRUSTED_PROXIES = env.TRUSTED_PROXIES
+PROJECT_CREATORS_CHOICES = ("anyone", "staff_and_leads", "staff")
+PROJECT_CREATORS = env.PROJECT_CREATORS
+if PROJECT_CREATORS not in PROJECT_CREATORS_CHOICES:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"PROJECT_CREATORS must be one of {', '.join(PROJECT_CREATORS_CHOICES)}")
+INVITATION_DAYS = env.INVITATION_DAYS  # an invitation link works once, for this many days
+EMAIL_BACKEND = env.EMAIL_BACKEND
+EMAIL_HOST, EMAIL_PORT, EMAIL_USE_TLS = env.EMAIL_HOST, env.EMAIL_PORT, env.EMAIL_USE_TLS
+EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = env.EMAIL_HOST_USER, env.EMAIL_HOST_PASSWORD
+DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
 LOGIN_URL = "frontend:login"
 LOGIN_REDIRECT_URL = "frontend:home"
 LOGOUT_REDIRECT_URL = "frontend:login"

@@ -45,6 +45,17 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "django-db")
 CACHE_URL = os.environ.get("CACHE_URL", f"file://{VAR_DIR / 'cache'}")
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
 TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+# Who may create projects: anyone, staff_and_leads (staff, or a lead of some project), staff.
+PROJECT_CREATORS = os.environ.get("PROJECT_CREATORS", "staff_and_leads")
+INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
+# Mail (password reset, invitations): Django's console backend prints mails in development.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "accord@localhost")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(VAR_DIR / "media")))
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 CI = _bool("CI", False)

@@ -27,6 +27,7 @@ from api.serializers import ErrorSerializer
 from api.serializers_manage import (
     MarkdownHtmlSerializer,
     MarkdownSerializer,
+    MemberAddedSerializer,
     MemberCreateSerializer,
     MemberRoleSerializer,
     MemberSerializer,
@@ -49,7 +50,7 @@ def _member_row(project, membership: Membership) -> Membership:  # type: ignore[
 
 class MemberListView(ListAPIView):
     """Leads: the project's members with their role and progress (paginated, by username).
-    POST adds a member, creating the user if needed."""
+    POST adds an existing account the lead already works with (new people: invitations)."""
 
     serializer_class = MemberSerializer
     permission_classes = [IsAuthenticated & IsLead]
@@ -65,18 +66,21 @@ class MemberListView(ListAPIView):
 
     @extend_schema(
         request=MemberCreateSerializer,
-        responses={201: MemberSerializer, 400: ErrorSerializer},
-        description="Add a member (or change the role of an existing one). A missing user is "
-        "created; with `password` it can sign in at once (Django's password rules apply; a "
-        "refused password is a 400 with field `password`). An existing account's password is "
-        "never changed here: giving one for an account that has a password is a 400.",
+        responses={201: MemberAddedSerializer, 200: MemberAddedSerializer, 400: ErrorSerializer},
+        description="Add an existing account to the project, or change a member's role: 201 "
+        "when added, 200 with `outcome` `role_changed` or `unchanged` for a member. Leads may "
+        "add by name only people who are members of a project they lead (staff: anyone); any "
+        "other name is a 400 naming `username`, the same whether or not the account exists "
+        "(invite new people: `POST /api/projects/{id}/invitations/`). No account is created "
+        "and no password is ever set here: a `password` is a 400 naming `password`.",
     )
     def post(self, request: Request, pk: int) -> Response:
         project = project_for(request, pk)
         data = MemberCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = member_add(project=project, **data.validated_data)
-        return Response(MemberSerializer(_member_row(project, membership)).data, status=status.HTTP_201_CREATED)
+        membership, outcome = member_add(project=project, by=request.user, **data.validated_data)
+        body = {**MemberSerializer(_member_row(project, membership)).data, "outcome": outcome}
+        return Response(body, status=status.HTTP_201_CREATED if outcome == "added" else status.HTTP_200_OK)
 
 
 class MemberDetailView(APIView):

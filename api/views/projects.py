@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from annotator.documents.services import articles_import_enqueue
 from annotator.projects.models import Membership
 from annotator.projects.selectors import projects_for_user
-from annotator.projects.services import project_create, project_update
+from annotator.projects.services import project_create_for, project_update
 from api.permissions import IsLead, IsMember, project_for
 from api.serializers import (
     ErrorSerializer,
@@ -39,11 +39,14 @@ class ProjectListView(ListAPIView):
     def get_serializer_context(self) -> dict:
         return {**super().get_serializer_context(), "roles": _roles(self.request.user)}
 
-    @extend_schema(request=ProjectCreateSerializer, responses={201: ProjectSerializer, 400: ErrorSerializer})
+    @extend_schema(request=ProjectCreateSerializer,
+                   responses={201: ProjectSerializer, 400: ErrorSerializer, 403: ErrorSerializer})
     def post(self, request: Request) -> Response:
+        """Create a project with the caller as lead; 403 unless the PROJECT_CREATORS setting
+        allows the caller (default: staff and leads)."""
         data = ProjectCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        project = project_create(created_by=request.user, **data.validated_data)
+        project = project_create_for(user=request.user, **data.validated_data)
         return Response(
             ProjectSerializer(project, context={"roles": {project.pk: "lead"}}).data, status=status.HTTP_201_CREATED
         )

@@ -63,7 +63,7 @@ def test_project_detail_is_404_for_non_members_and_patch_is_lead_only(role):
 
 
 def test_creating_a_project_validates_the_schema_and_names_the_field():
-    user = UserFactory()
+    user = UserFactory(is_staff=True)  # PROJECT_CREATORS: staff and leads by default
     bad = {**SCHEMA, "entity_types": [{"name": "PER", "hotkey": "s"}]}
     response = client_for(user).post("/api/projects/", {"slug": "x", "label_schema": bad}, format="json")
     assert response.status_code == 400

@@ -24,9 +24,13 @@ def client_for(user=None) -> APIClient:
 
 @pytest.fixture
 def world():
-    """A project with a lead, an annotator and a viewer; another project's annotator; a stranger."""
+    """A project with a lead, an annotator and a viewer; another project's annotator; a stranger;
+    ``pal``, an annotator of a third project the same lead leads (so she may add pal by name)."""
     project = ProjectFactory()
     other = ProjectFactory()
+    third = ProjectFactory()
+    MembershipFactory(project=third, role=Role.LEAD, user=UserFactory(username="lea"))
+    MembershipFactory(project=third, role=Role.ANNOTATOR, user=UserFactory(username="pal"))
     people = {
         "lead": MembershipFactory(project=project, role=Role.LEAD, user=UserFactory(username="lea")).user,
         "annotator": MembershipFactory(project=project, role=Role.ANNOTATOR, user=UserFactory(username="ann")).user,
@@ -48,7 +52,7 @@ def _call(client: APIClient, project, method: str):  # type: ignore[no-untyped-d
     if method == "list":
         return client.get(f"{base}/members/")
     if method == "add":
-        return client.post(f"{base}/members/", {"username": "newbie", "role": "annotator"}, format="json")
+        return client.post(f"{base}/members/", {"username": "pal", "role": "annotator"}, format="json")
     if method == "role":
         return client.patch(f"{base}/members/ann/", {"role": "viewer"}, format="json")
     if method == "remove":
@@ -71,7 +75,7 @@ def test_permission_matrix_of_the_member_and_schema_endpoints(world, who, method
         assert response.status_code == MATRIX[who], response.content
     if who != "lead":  # nothing changed
         assert Membership.objects.get(project=project, user=people["annotator"]).role == Role.ANNOTATOR
-        assert not get_user_model().objects.filter(username="newbie").exists()
+        assert not Membership.objects.filter(project=project, user__username="pal").exists()
 
 
 @pytest.mark.parametrize("who", ["lead", "annotator", "other_annotator", "viewer", "non_member"])
@@ -114,28 +118,19 @@ def test_schema_validation_of_a_non_object_says_so(world):
     assert body["valid"] is False and body["errors"][0]["field"] == ""
 
 
-def test_adding_a_missing_user_creates_them_with_a_usable_password(world):
+def test_adding_a_missing_user_creates_nobody_and_points_to_invitations(world):
     project, people = world
     response = client_for(people["lead"]).post(
         f"/api/projects/{project.id}/members/",
         {"username": "zoe", "role": "annotator", "password": GOOD_PASSWORD},
         format="json",
     )
-    assert response.status_code == 201
-    assert response.json()["username"] == "zoe" and response.json()["role"] == "annotator"
-    assert response.json()["progress"]["assigned"] == 0
-    assert get_user_model().objects.get(username="zoe").check_password(GOOD_PASSWORD)
-
-
-def test_a_weak_password_is_a_400_naming_password_and_creates_nobody(world):
-    project, people = world
+    assert response.status_code == 400 and response.json()["field"] == "password"
     response = client_for(people["lead"]).post(
-        f"/api/projects/{project.id}/members/",
-        {"username": "zoe", "role": "annotator", "password": "123"},
-        format="json",
+        f"/api/projects/{project.id}/members/", {"username": "zoe", "role": "annotator"}, format="json"
     )
-    assert response.status_code == 400
-    assert response.json()["field"] == "password"
+    assert response.status_code == 400 and response.json()["field"] == "username"
+    assert "invitation" in response.json()["detail"]
     assert not get_user_model().objects.filter(username="zoe").exists()
 
 
@@ -283,22 +278,24 @@ def test_a_lead_cannot_take_over_an_existing_account_by_adding_it_with_a_passwor
 def test_an_existing_account_is_added_without_touching_its_password(world):
     project, people = world
     response = client_for(people["lead"]).post(
-        f"/api/projects/{project.id}/members/", {"username": "oth", "role": "viewer"}, format="json"
+        f"/api/projects/{project.id}/members/", {"username": "pal", "role": "viewer"}, format="json"
     )
     assert response.status_code == 201 and response.json()["role"] == "viewer"
-    people["other_annotator"].refresh_from_db()
-    assert people["other_annotator"].check_password("pw-accord-test")
+    assert response.json()["outcome"] == "added"
+    assert get_user_model().objects.get(username="pal").check_password("pw-accord-test")
 
 
-def test_an_account_added_without_a_password_may_get_one_later(world):
+def test_an_account_without_a_password_never_gets_one_from_a_lead(world):
+    """The takeover of issue 9: an account with no usable password (added before
+    invitations existed) was "added" elsewhere with a password of the adder's choosing."""
     project, people = world
-    lead = client_for(people["lead"])
-    lead.post(f"/api/projects/{project.id}/members/", {"username": "zoe", "role": "annotator"}, format="json")
-    assert not get_user_model().objects.get(username="zoe").has_usable_password()
-    again = lead.post(
+    zoe = get_user_model().objects.create_user("zoe")
+    Membership.objects.create(project=project, user=zoe, role=Role.ANNOTATOR)
+    again = client_for(people["lead"]).post(
         f"/api/projects/{project.id}/members/",
         {"username": "zoe", "role": "annotator", "password": GOOD_PASSWORD},
         format="json",
     )
-    assert again.status_code == 201
-    assert get_user_model().objects.get(username="zoe").check_password(GOOD_PASSWORD)
+    assert again.status_code == 400 and again.json()["field"] == "password"
+    zoe.refresh_from_db()
+    assert not zoe.has_usable_password()

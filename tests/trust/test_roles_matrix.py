@@ -48,6 +48,12 @@ def _file() -> dict[str, Any]:
     return {"files": [upload]}
 
 
+def _invitation(world: World) -> int:
+    from annotator.accounts.invitations import invitation_create
+
+    return invitation_create(project=world.project, role="annotator", created_by=world.users[L])[0].pk
+
+
 Body = Callable[[World, str], Any]
 # (url name, method) -> (kwargs for reverse, body, expected status per role)
 TABLE: dict[tuple[str, str], tuple[Callable[[World], dict], Body | None, dict[str, int]]] = {
@@ -59,7 +65,9 @@ TABLE: dict[tuple[str, str], tuple[Callable[[World], dict], Body | None, dict[st
     ("tokens", "post"): (lambda w: {}, lambda w, r: {"name": "ml", "scope": "exports:read"}, everyone(201)),
     ("token-detail", "delete"): (lambda w: {"token_id": w.token.pk}, None, only({L: 204})),
     ("projects", "get"): (lambda w: {}, None, everyone(200)),
-    ("projects", "post"): (lambda w: {}, lambda w, r: {"slug": f"new-{r}", "label_schema": SCHEMA}, everyone(201)),
+    # PROJECT_CREATORS defaults to staff_and_leads: leads (of any project) may, others 403
+    ("projects", "post"): (lambda w: {}, lambda w, r: {"slug": f"new-{r}", "label_schema": SCHEMA},
+                           {**everyone(403), L: 201, X: 201}),
     ("project", "get"): (lambda w: {"pk": w.project.pk}, None, project_route(200, 200, 200)),
     ("project", "patch"): (lambda w: {"pk": w.project.pk}, lambda w, r: {"name": "Renamed"},
                            project_route(200, 403, 403)),
@@ -94,8 +102,12 @@ TABLE: dict[tuple[str, str], tuple[Callable[[World], dict], Body | None, dict[st
     ("export", "get"): (lambda w: {"export_id": w.export.pk}, None, project_route(200, 403, 200)),
     ("export-download", "get"): (lambda w: {"export_id": w.export.pk}, None, project_route(200, 403, 200)),
     ("members", "get"): (lambda w: {"pk": w.project.pk}, None, project_route(200, 403, 403)),
-    ("members", "post"): (lambda w: {"pk": w.project.pk}, lambda w, r: {"username": "newbie", "role": "annotator"},
-                          project_route(201, 403, 403)),
+    ("members", "post"): (lambda w: {"pk": w.project.pk}, lambda w, r: {"username": "ann2", "role": "annotator"},
+                          project_route(200, 403, 403)),
+    ("invitations", "get"): (lambda w: {"pk": w.project.pk}, None, project_route(200, 403, 403)),
+    ("invitations", "post"): (lambda w: {"pk": w.project.pk}, lambda w, r: {"role": "annotator"},
+                              project_route(201, 403, 403)),
+    ("invitation", "delete"): (lambda w: {"invitation_id": _invitation(w)}, None, only({L: 204})),
     ("member", "patch"): (lambda w: {"pk": w.project.pk, "username": "ann2"}, lambda w, r: {"role": "viewer"},
                           project_route(200, 403, 403)),
     ("member", "delete"): (lambda w: {"pk": w.project.pk, "username": "ann2"}, None, project_route(204, 403, 403)),
