@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("frontend.urls_gold")),
     path("", include("frontend.urls_exports")),
     path("", include("frontend.urls_manage")),
+    path("", include("frontend.urls_accounts")),
     path("p/<slug:slug>/annotate/", workspace.workspace, name="workspace"),
     path("workspace.js", workspace.workspace_js, name="workspace-js"),
 ]

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from annotator.accounts.selectors import may_create_projects
 from annotator.projects.models import Role
 from annotator.projects.selectors import members_of, project_progress, projects_for_user, projects_progress
 from frontend.access import project_for_page
@@ -17,7 +18,8 @@ def home(request: HttpRequest) -> HttpResponse:
     roles = dict(request.user.memberships.values_list("project_id", "role"))
     progress = projects_progress(project_ids=[p.pk for p in projects])
     rows = [{"project": p, "role": roles.get(p.pk), "progress": progress[p.pk]} for p in projects]
-    return render(request, "frontend/home.html", {"rows": rows})
+    context = {"rows": rows, "can_create_projects": may_create_projects(user=request.user)}
+    return render(request, "frontend/home.html", context)
 
 
 @login_required

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from annotator.accounts.selectors import may_create_projects
 from annotator.core.errors import DomainError
 from annotator.projects.models import Project, Role
-from annotator.projects.services import project_create
+from annotator.projects.services import project_create_for
 from frontend.access import project_for_page
 
 # A sensible start: the common entity types on free hotkeys, one stance target to
@@ -57,7 +60,10 @@ def _pretty(schema: object) -> str:
 @login_required
 def project_new(request: HttpRequest) -> HttpResponse:
     """GET: the form. POST (works without JavaScript): create the project with the caller
-    as lead and go to its settings; a refusal re-renders the form with the reason."""
+    as lead and go to its settings; a refusal re-renders the form with the reason. 403 for
+    someone the PROJECT_CREATORS setting does not let create projects."""
+    if not may_create_projects(user=request.user):
+        raise PermissionDenied("you may not create projects here")
     form = {
         "name": "",
         "slug": "",
@@ -77,13 +83,13 @@ def project_new(request: HttpRequest) -> HttpResponse:
                 overlap = int(form["overlap"])
             except ValueError:
                 raise DomainError("overlap must be a whole number from 1 to 50", field="overlap") from None
-            project = project_create(
+            project = project_create_for(
+                user=request.user,
                 slug=form["slug"].strip(),
                 name=form["name"].strip(),
                 label_schema=schema,
                 overlap=overlap,
                 guidelines=form["guidelines"],
-                created_by=request.user,
             )
         except DomainError as exc:
             error = {"message": exc.message, "field": exc.field}
@@ -108,6 +114,7 @@ def project_import(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def project_members(request: HttpRequest, slug: str) -> HttpResponse:
     project = _lead_project(request, slug)
-    return render(
-        request, "frontend/manage_members.html", {"project": project, "roles": Role.choices, "section": "members"}
-    )
+    context = {
+        "project": project, "roles": Role.choices, "section": "members", "invitation_days": settings.INVITATION_DAYS,
+    }
+    return render(request, "frontend/manage_members.html", context)

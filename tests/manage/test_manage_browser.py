@@ -1,5 +1,6 @@
 """A lead's day in real Chromium: create a project, fix its schema as they type,
-import articles (a bad file, then a good one run by a real worker), add an annotator."""
+import articles (a bad file, then a good one run by a real worker), invite an annotator
+who chooses their own password, and see that re-adding a member says so."""
 
 from __future__ import annotations
 
@@ -38,13 +39,15 @@ def _edit_schema(page: Any, schema: dict) -> None:
     page.locator("#id_schema").fill(json.dumps(schema, indent=2, ensure_ascii=False))
 
 
-def test_a_lead_creates_a_project_edits_its_schema_imports_articles_and_adds_an_annotator(
-    media_root: Any, celery_worker: Any, live_server: Any, page: Any, artifacts_dir: Any
+def test_a_lead_creates_a_project_edits_its_schema_imports_articles_and_invites_an_annotator(
+    media_root: Any, browser: Any, celery_worker: Any, live_server: Any, page: Any, artifacts_dir: Any
 ) -> None:
     from annotator.projects.models import Membership, Project
     from annotator.projects.services import user_ensure
 
-    user_ensure(username="lead", password=PASSWORD)
+    lead = user_ensure(username="lead", password=PASSWORD)
+    lead.is_staff = True  # PROJECT_CREATORS: staff and leads (she leads nothing yet)
+    lead.save(update_fields=["is_staff"])
     sign_in(page, live_server.url, "lead", "/projects/new/")
 
     # -- create ---------------------------------------------------------------------
@@ -124,21 +127,39 @@ def test_a_lead_creates_a_project_edits_its_schema_imports_articles_and_adds_an_
     _shot(page, artifacts_dir, "import")
     assert project.documents.count() == 2
 
-    # -- members: add an annotator with a password; a weak one is refused -----------
+    # -- members: invite an annotator, who picks a password (a weak one is refused) ---
     page.goto(f"{live_server.url}/p/pact-watch/members/")
     expect(page.locator("#member-table tbody tr")).to_have_count(1)
-    page.fill("#id_username", "nina")
-    page.select_option("#id_role", "annotator")
-    page.fill("#id_password", "123")
-    page.click("#add-member button[type=submit]")
-    expect(page.locator("#add-member-error")).to_contain_text("password")
-    expect(page.locator("#id_password")).to_be_focused()
-    page.fill("#id_password", "a-long-and-unusual-passphrase")
-    page.click("#add-member button[type=submit]")
-    expect(page.locator("#members-message")).to_have_text("Added nina as annotator.")
+    expect(page.locator("#id_password")).to_have_count(0)  # a lead never sets passwords
+    page.select_option("#id_invite_role", "annotator")
+    page.click("#invite-member button[type=submit]")
+    expect(page.locator("#id_invite_url")).to_have_value(re.compile(r"/invite/[\w-]{20,}/$"))
+    link = page.locator("#id_invite_url").input_value()
+    guest_context = browser.new_context()
+    guest = guest_context.new_page()
+    guest.goto(link)
+    guest.fill("#id_username", "nina")
+    guest.fill("#id_password1", "123")
+    guest.fill("#id_password2", "123")
+    guest.click("form button[type=submit]")
+    expect(guest.locator("form .error").first).to_contain_text(re.compile("password", re.I))
+    guest.fill("#id_password1", "a-long-and-unusual-passphrase")
+    guest.fill("#id_password2", "a-long-and-unusual-passphrase")
+    guest.click("form button[type=submit]")
+    guest.wait_for_url("**/p/pact-watch/")
+    guest.goto(link)  # used once: dead now
+    expect(guest.locator(".error")).to_contain_text("not valid")
+    guest_context.close()
+    page.reload()
     row = page.locator("#member-table tbody tr[data-username=nina]")
     expect(row.locator("select")).to_have_value("annotator")
+    expect(page.locator("#invitation-table tbody tr").first).to_contain_text("used")
     assert Membership.objects.get(project=project, user__username="nina").role == "annotator"
+    # adding her again by name says she is a member already (it used to say "Added")
+    page.fill("#id_username", "nina")
+    page.select_option("#id_role", "annotator")
+    page.click("#add-member button[type=submit]")
+    expect(page.locator("#members-message")).to_have_text("nina is already a member as annotator.")
     # the last lead cannot step down
     page.select_option("#member-table select[data-username=lead]", "viewer")
     expect(page.locator("#members-message")).to_contain_text("at least one lead")

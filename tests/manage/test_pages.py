@@ -47,8 +47,13 @@ def test_anonymous_visitors_are_sent_to_sign_in(page):
     assert response.status_code == 302 and response.url.startswith("/login/")
 
 
+def creator():  # type: ignore[no-untyped-def]
+    """Someone PROJECT_CREATORS (default: staff and leads) lets create projects."""
+    return MembershipFactory(role=Role.LEAD).user
+
+
 def test_new_project_page_offers_a_valid_starter_schema():
-    response = client_for(UserFactory()).get("/projects/new/")
+    response = client_for(creator()).get("/projects/new/")
     assert response.status_code == 200
     text = response.context["form"]["schema"]
     from annotator.projects.schema import validate_label_schema
@@ -57,7 +62,7 @@ def test_new_project_page_offers_a_valid_starter_schema():
 
 
 def test_new_project_form_creates_the_project_with_the_caller_as_lead_and_goes_to_settings():
-    user = UserFactory()
+    user = creator()
     response = client_for(user).post(
         "/projects/new/",
         {"name": "Pact", "slug": "pact", "overlap": "3", "schema": json.dumps(SCHEMA), "guidelines": "# G"},
@@ -89,8 +94,30 @@ def test_a_refused_new_project_shows_the_reason_and_keeps_the_input(changes, fie
         "guidelines": "kept text",
         **changes,
     }
-    response = client_for(UserFactory()).post("/projects/new/", form)
+    response = client_for(creator()).post("/projects/new/", form)
     assert response.status_code == 400
     assert response.context["error"]["field"] == field
     assert "kept text" in response.content.decode()
     assert not Project.objects.filter(slug="pact").exists()
+
+
+@pytest.mark.parametrize("role", [Role.ANNOTATOR, Role.VIEWER])
+def test_someone_who_may_not_create_projects_neither_sees_new_project_nor_opens_it(role):
+    """Issue 13: every user, annotators included, saw "New project"."""
+    user = MembershipFactory(role=role).user
+    client = client_for(user)
+    home = client.get("/").content.decode()
+    assert "New project" not in home and "/projects/new/" not in home
+    assert client.get("/projects/new/").status_code == 403
+    form = {"name": "P", "slug": "p", "overlap": "2", "schema": json.dumps(SCHEMA), "guidelines": ""}
+    assert client.post("/projects/new/", form).status_code == 403
+    assert not Project.objects.filter(slug="p").exists()
+
+
+def test_a_lead_sees_new_project_on_the_home_page():
+    assert "/projects/new/" in client_for(creator()).get("/").content.decode()
+
+
+def test_anyone_sees_new_project_when_the_setting_says_anyone(settings):
+    settings.PROJECT_CREATORS = "anyone"
+    assert "/projects/new/" in client_for(UserFactory()).get("/").content.decode()

@@ -1,8 +1,9 @@
 /**
- * The members page: add a member (username, role, optional password), change roles,
- * remove members (two presses: the first asks), the per-annotator progress table, and
- * "who has what" (open assignments, each with a Release button).
- * Uses /api/projects/{id}/members/ and the assignments API.
+ * The members page: invite someone new (a one-time link), add someone the lead already
+ * works with (username, role), change roles, remove members (two presses: the first asks),
+ * the per-annotator progress table, invitations (each with Revoke), and "who has what"
+ * (open assignments, each with a Release button).
+ * Uses /api/projects/{id}/members/, …/invitations/ and the assignments API.
  *
  * @module manage/members
  */
@@ -19,6 +20,11 @@ const memberBody = document.querySelector('#member-table tbody');
 const assignmentBody = document.querySelector('#assignment-table tbody');
 const addForm = document.getElementById('add-member');
 const addError = document.getElementById('add-member-error');
+const inviteForm = document.getElementById('invite-member');
+const inviteError = document.getElementById('invite-error');
+const inviteResult = document.getElementById('invite-result');
+const inviteUrl = document.getElementById('id_invite_url');
+const invitationBody = document.querySelector('#invitation-table tbody');
 const ROLES = [...document.getElementById('id_role').options].map((o) => [o.value, o.textContent]);
 const CONFIRM_MS = 5000;
 
@@ -128,14 +134,49 @@ function empty(body, columns, text) {
   body.append(el('tr', {}, [el('td', { text, className: 'muted', attrs: { colspan: String(columns) } })]));
 }
 
+/** @param {{id: number, role: string, email: string, state: string, expires_at: string, used_by: string|null}} inv */
+function invitationRow(inv) {
+  const cells = [
+    el('td', { text: inv.role }),
+    el('td', { text: inv.email || '—' }),
+    el('td', { text: inv.state }),
+    el('td', { text: when(inv.expires_at) }),
+    el('td', { text: inv.used_by || '—' }),
+  ];
+  const actions = el('td');
+  if (inv.state === 'pending') {
+    const revoke = el('button', { text: 'Revoke', attrs: { type: 'button', 'aria-label': `Revoke the ${inv.role} invitation ${inv.id}` } });
+    revoke.addEventListener('click', async () => {
+      revoke.disabled = true;
+      try {
+        await request('DELETE', `/api/invitations/${inv.id}/`);
+        say('Invitation revoked: its link no longer works.');
+        await refresh();
+      } catch (err) {
+        revoke.disabled = false;
+        say(err.message, false);
+      }
+    });
+    actions.append(revoke);
+  }
+  return el('tr', {}, [...cells, actions]);
+}
+
 async function refresh() {
   try {
-    const [members, assignments] = await Promise.all([
+    const [members, assignments, invitations] = await Promise.all([
       listAll(`${base}/members/?page_size=500`),
       listAll(`${base}/assignments/?state=open&page_size=500`),
+      listAll(`${base}/invitations/?page_size=100`),
     ]);
     clear(memberBody);
     for (const member of members) memberBody.append(memberRow(member));
+    if (invitations.length) {
+      clear(invitationBody);
+      for (const inv of invitations) invitationBody.append(invitationRow(inv));
+    } else {
+      empty(invitationBody, 6, 'No invitations yet.');
+    }
     if (assignments.length) {
       clear(assignmentBody);
       for (const a of assignments) assignmentBody.append(assignmentRow(a));
@@ -157,10 +198,14 @@ addForm.addEventListener('submit', async (event) => {
     return;
   }
   const body = { username, role: addForm.elements.role.value };
-  if (addForm.elements.password.value) body.password = addForm.elements.password.value;
   try {
     const member = await request('POST', `${base}/members/`, body);
-    say(`Added ${member.username} as ${member.role}.`);
+    const said = {
+      added: `Added ${member.username} as ${member.role}.`,
+      role_changed: `${member.username} was already a member; their role is now ${member.role}.`,
+      unchanged: `${member.username} is already a member as ${member.role}.`,
+    };
+    say(said[member.outcome] || said.added);
     addForm.reset();
     addForm.elements.username.focus();
     await refresh();
@@ -168,6 +213,25 @@ addForm.addEventListener('submit', async (event) => {
     addError.textContent = err.message;
     const field = addForm.elements[err.field];
     if (field && field.focus) field.focus();
+  }
+});
+
+inviteForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  inviteError.textContent = '';
+  const body = { role: inviteForm.elements.role.value };
+  const email = inviteForm.elements.email.value.trim();
+  if (email) body.email = email;
+  try {
+    const created = await request('POST', `${base}/invitations/`, body);
+    inviteUrl.value = created.url;
+    inviteResult.hidden = false;
+    inviteUrl.focus();
+    inviteUrl.select();
+    say(email ? `Invitation as ${created.role} created and mailed to ${email}.` : `Invitation as ${created.role} created: copy the link below.`);
+    await refresh();
+  } catch (err) {
+    inviteError.textContent = err.message;
   }
 });
 
