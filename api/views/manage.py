@@ -126,8 +126,8 @@ class ProjectSchemaValidateView(APIView):
 
 
 class LabelSchemaValidateView(APIView):
-    """Any signed-in user: the same check, for the "new project" page (anyone may create a
-    project, so there is no project yet to be lead of). Reads and writes nothing."""
+    """Any signed-in user: the same check, for the "new project" page (there is no project
+    yet to be lead of; who may create one is PROJECT_CREATORS). Reads and writes nothing."""
 
     permission_classes = [IsAuthenticated]
 
