@@ -59,7 +59,7 @@ class InvitationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     role = serializers.CharField()
     email = serializers.CharField()
-    state = serializers.ChoiceField(choices=["pending", "used", "revoked", "expired"])
+    state = serializers.CharField(help_text="pending, used, revoked or expired")
     created_by = serializers.CharField(source="created_by.username", allow_null=True, default=None)
     created_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField()
