@@ -68,7 +68,7 @@ def invitation_mail(*, invitation: Invitation, url: str) -> None:
         return
     inviter = invitation.created_by.get_username() if invitation.created_by else "A project lead"
     send_mail(
-        subject=f"Invitation to {invitation.project.name} on Accord",
+        subject=" ".join(f"Invitation to {invitation.project.name} on Accord".split()),  # no header breaks
         message=(
             f"{inviter} invites you to join the project \"{invitation.project.name}\" as {invitation.role}.\n\n"
             f"Open this link to choose your username and password (it works once, until "

@@ -181,3 +181,11 @@ def test_two_people_following_one_link_at_once_make_one_account():
         thread.join()
     assert sorted(results) == ["ok", "refused"]
     assert get_user_model().objects.filter(username__in=["first", "second"]).count() == 1
+
+
+def test_a_project_name_with_a_line_break_still_mails_the_invitation(team):
+    project, lead, _ = team
+    project.name = "Pact\nBcc: victim@example.org"
+    project.save(update_fields=["name"])
+    invite(project, lead, email="nina@example.org")
+    assert len(mail.outbox) == 1 and "\n" not in mail.outbox[0].subject

@@ -121,3 +121,15 @@ def test_project_creators_default_is_staff_and_leads():
     from django.conf import settings
 
     assert settings.PROJECT_CREATORS == "staff_and_leads"
+
+
+def test_staff_may_add_any_existing_account_by_name_but_still_set_no_password(demo):
+    project, _, _ = demo
+    admin = UserFactory(username="admin1", is_staff=True)
+    Membership.objects.create(project=project, user=admin, role=Role.LEAD)
+    UserFactory(username="stranger")
+    client = signed_in(admin)
+    url = f"/api/projects/{project.id}/members/"
+    assert client.post(url, {"username": "stranger", "role": "viewer"}, format="json").status_code == 201
+    refused = client.post(url, {"username": "stranger", "role": "viewer", "password": CHOSEN}, format="json")
+    assert refused.status_code == 400 and refused.json()["field"] == "password"
