@@ -4,8 +4,8 @@
 
 - a scoped ``ApiToken`` key (``acc_...``, stored hashed). A ``full`` token acts as its user;
   an ``exports:read`` token is refused (403) everywhere except the read-only export routes
-  in ``EXPORTS_READ_ROUTES``, so a key handed to an ML pipeline can download gold data and
-  do nothing else, whatever the user's role allows;
+  in ``EXPORTS_READ_ROUTES`` and revoking itself, so a key handed to an ML pipeline can
+  download gold data, log itself out and do nothing else, whatever the user's role allows;
 - the key from ``POST /api/auth/token/`` (DRF's ``Token``), full scope, as CONTRACT.md says.
 
 The scope is enforced here, at authentication, rather than by a permission class on each
