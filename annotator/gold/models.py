@@ -14,6 +14,7 @@ class GoldSource(models.TextChoices):
     MAJORITY = "majority", "Majority vote"
     DAWID_SKENE = "dawid-skene", "Dawid-Skene"
     DEMO = "demo", "Demo fixture"
+    IMPORTED = "imported", "Imported from another tool"
 
 
 class Gold(models.Model):

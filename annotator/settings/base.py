@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "annotator.agreement",
     "annotator.exports",
     "annotator.jobs",
+    "annotator.interchange",
     "api",
     "frontend",
 ]

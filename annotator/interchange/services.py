@@ -1,0 +1,391 @@
+"""Importing other tools' annotations into a project, each attributed to its annotator.
+
+``annotations_import`` reads (a pure reader), places every span on our sentences (pure
+placement), then writes in one transaction: new documents through the article import path
+(a text already in the project is reused, as ``import_articles`` dedupes), annotators
+matched or created by name with an unusable password, annotator memberships, submitted
+annotations with their first revision, assignments marked done (so k and progress stay
+true) and imported gold (provenance ``imported``). All or nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from annotator.annotations.models import Annotation, AnnotationRevision, AnnotationStatus, Assignment, AssignmentState
+from annotator.annotations.services import MAX_SECONDS, labels_clean
+from annotator.core.errors import DomainError
+from annotator.documents.models import Document, Sentence
+from annotator.documents.parsing import ArticleIn, content_hash
+from annotator.documents.services import articles_store
+from annotator.exports.formats.brat import brat_type
+from annotator.gold.models import Gold, GoldRevision, GoldSource
+from annotator.projects.models import Membership, Project, Role
+
+from .placement import POLICIES, Misfit, Placed, Policy, SentenceSlot, place_document
+from .readers import READERS, read
+from .sources import Member
+from .types import AnnotationIn, DocumentIn, Problem, ReadError, ReadOptions
+
+Progress = Callable[[float, str], None]
+USERNAME = re.compile(r"^[\w.@+-]{1,150}\Z")
+SHOWN = 20  # problems named in an error message; the rest are counted
+
+
+@dataclass
+class AnnotationImportSummary:
+    format: str
+    documents: int = 0
+    documents_new: int = 0
+    sentences: int = 0
+    annotators: list[str] = field(default_factory=list)
+    annotators_new: int = 0
+    annotations: int = 0
+    unchanged: int = 0
+    spans: int = 0
+    spans_per_label: dict[str, int] = field(default_factory=dict)
+    gold: int = 0
+    gold_kept: int = 0
+    snapped: int = 0
+    misfits: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def refused(self) -> int:
+        return sum(1 for m in self.misfits if m.get("action", "refused") == "refused")
+
+    def line(self) -> str:
+        verb = "would import" if self.dry_run else "imported"
+        s = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"  # noqa: E731
+        return (
+            f"{verb} {s(self.documents, 'document')} ({self.documents_new} new), {s(self.sentences, 'sentence')}, "
+            f"{s(len(self.annotators), 'annotator')} ({self.annotators_new} new), "
+            f"{s(self.annotations, 'annotation')} with {s(self.spans, 'span')}, {self.gold} gold; "
+            f"misfits: {self.snapped} snapped, {self.refused} refused"
+            + (f"; {self.unchanged} already imported" if self.unchanged else "")
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "format": self.format, "documents": self.documents, "documents_new": self.documents_new,
+            "sentences": self.sentences, "annotators": self.annotators, "annotators_new": self.annotators_new,
+            "annotations": self.annotations, "unchanged": self.unchanged, "spans": self.spans,
+            "spans_per_label": self.spans_per_label, "gold": self.gold, "gold_kept": self.gold_kept,
+            "snapped": self.snapped, "refused": self.refused, "misfits": self.misfits, "notes": self.notes,
+            "dry_run": self.dry_run, "summary": self.line(),
+        }
+
+
+def _problems_error(problems: Sequence[Problem | Misfit], prefix: str = "") -> DomainError:
+    """Every problem (the first SHOWN in the message), then "nothing imported"."""
+    shown = "; ".join(str(p) for p in problems[:SHOWN])
+    more = f"; and {len(problems) - SHOWN} more" if len(problems) > SHOWN else ""
+    errors = [{"field": "file", "message": str(p)} for p in problems]
+    return DomainError(f"{prefix}{shown}{more}; nothing imported", field="file", errors=errors)
+
+
+def label_map_parse(pairs: Sequence[str]) -> dict[str, str]:
+    """``["PER=PERSON", ...]`` → ``{"PER": "PERSON"}``; DomainError(field="map") otherwise."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        old, sep, new = pair.partition("=")
+        if not sep or not old or not new:
+            raise DomainError(f"a label mapping is OLD=NEW, not {pair!r}", field="map")
+        out[old] = new
+    return out
+
+
+def annotations_check(*, format: str, on_misfit: str) -> Policy:
+    if format not in READERS:
+        raise DomainError(f"format must be one of {', '.join(READERS)}", field="format")
+    if on_misfit not in POLICIES:
+        raise DomainError(f"on_misfit must be one of {', '.join(POLICIES)}", field="on_misfit")
+    return on_misfit  # type: ignore[return-value]
+
+
+def annotations_import(
+    *,
+    project: Project,
+    format: str,
+    members: list[Member],
+    options: ReadOptions | None = None,
+    label_map: Mapping[str, str] | None = None,
+    on_misfit: str = "report",
+    dry_run: bool = False,
+    gold_from: str | None = None,
+    decided_by: Any = None,
+    progress: Progress | None = None,
+) -> AnnotationImportSummary:
+    """Import ``members`` (a file, zip or folder's files) read as ``format`` into ``project``.
+
+    ``label_map`` renames labels, stance targets and labels, event types and roles before they
+    are checked against the schema; ``on_misfit`` says what happens to what does not fit
+    (see :mod:`annotator.interchange.placement`): ``snap`` and ``report`` list it and import
+    the rest, ``fail`` refuses the whole import if anything is listed. ``gold_from`` takes
+    one annotator's work (e.g. doccano's approver) as the gold instead of as an annotator.
+    ``decided_by``: who the imported gold is recorded as decided by (None: nobody).
+
+    Raises DomainError (field ``file``) naming file, line and reason for unreadable input,
+    (field ``map``) for a bad mapping, and writes nothing then. With ``dry_run`` nothing is
+    written and the summary says what would be. An annotation already in the project with
+    the same labels is counted as unchanged (so re-running an import is harmless); one with
+    other labels makes the import refuse, since it would overwrite someone's work.
+    """
+    report = progress or (lambda fraction, message: None)
+    policy = annotations_check(format=format, on_misfit=on_misfit)
+    result = read(format, members, options)
+    if result.errors:
+        raise _problems_error(result.errors)
+    report(0.1, f"read {len(result.documents)} documents")
+    schema = project.label_schema or {}
+    mapping = dict(label_map or {})
+    if format == "brat":  # brat-safe names (Movement-Transport) back to the schema's
+        names = [t["name"] for t in schema.get("entity_types", [])] + [t["name"] for t in schema.get("event_types", [])]
+        names += [r for t in schema.get("event_types", []) for r in t.get("roles", [])]
+        for name in names:
+            mapping.setdefault(brat_type(name), name)
+    documents = _merged(result.documents, gold_from)
+    names = sorted({a.annotator for d in documents for a in d.annotations})
+    bad = [n for n in names if not USERNAME.match(n)]
+    if bad:
+        raise DomainError(
+            f"annotator names must be usernames (letters, digits and @.+-_): {', '.join(map(repr, bad[:10]))}; nothing imported",
+            field="file",
+        )
+
+    hashes = [content_hash(d.text) for d in documents]
+    stored = {
+        h: (pk, text)
+        for pk, h, text in Document.objects.filter(project=project, content_hash__in=set(hashes)).values_list(
+            "id", "content_hash", "text"
+        )
+    }
+    slots = _stored_slots([pk for pk, _ in stored.values()])
+    fresh = [d for d, h in zip(documents, hashes, strict=True) if h not in stored]
+    from annotator.documents.segment import segment_texts  # spaCy: loaded only by imports
+
+    segmented = dict(zip((id(d) for d in fresh), segment_texts([d.text for d in fresh]), strict=True))
+    report(0.3, f"segmented {len(fresh)} new documents")
+
+    summary = AnnotationImportSummary(format=format, dry_run=dry_run, annotators=names)
+    misfits: list[Misfit | Problem] = list(result.misfits)
+    placements: list[tuple[DocumentIn, str, Placed]] = []
+    for document, digest in zip(documents, hashes, strict=True):
+        if digest in stored:
+            pk, text = stored[digest]
+            sentence_slots, stored_text = slots.get(pk, []), text
+        else:
+            sentence_slots = [SentenceSlot(s.index, s.start, s.end, s.text, s.tokens) for s in segmented[id(document)]]
+            stored_text = None
+        placed = place_document(
+            document, sentence_slots, schema=schema, label_map=mapping, policy=policy, stored_text=stored_text
+        )
+        misfits += placed.misfits
+        placements.append((document, digest, placed))
+        summary.sentences += len(sentence_slots)
+        summary.snapped += placed.snapped
+        summary.spans += placed.spans
+        for labels in placed.annotations.values():
+            summary.annotations += len(labels)
+            for value in labels.values():
+                for entity in value["entities"]:
+                    summary.spans_per_label[entity["label"]] = summary.spans_per_label.get(entity["label"], 0) + 1
+        summary.gold += len(placed.gold)
+    summary.documents = len(documents)
+    summary.documents_new = len(fresh)
+    summary.misfits = [_misfit_dict(m) for m in misfits]
+    summary.notes = [p.as_dict() for p in result.notes]
+    summary.annotators_new = len(names) - get_user_model().objects.filter(username__in=names).count()
+    if policy == "fail" and misfits:
+        raise _problems_error(misfits, f"{len(misfits)} misfit(s) and on-misfit is fail: ")
+    report(0.5, f"placed {summary.spans} spans")
+    if dry_run:
+        return summary
+    with transaction.atomic():
+        _write(project=project, placements=placements, stored=stored, fresh=fresh, names=names,
+               summary=summary, decided_by=decided_by)
+        if summary.annotations > summary.unchanged:
+            from annotator.agreement.services import agreement_schedule
+
+            agreement_schedule(project=project)
+    report(1.0, summary.line())
+    return summary
+
+
+def _misfit_dict(m: Misfit | Problem) -> dict[str, Any]:
+    if isinstance(m, Misfit):
+        return m.as_dict()
+    return {**m.as_dict(), "annotator": "", "action": "refused"}
+
+
+def _merged(documents: list[DocumentIn], gold_from: str | None) -> list[DocumentIn]:
+    """One document per text (copies with the same content hash merge), with ``gold_from``'s
+    annotations moved to gold."""
+    by_hash: dict[str, DocumentIn] = {}
+    for document in documents:
+        if gold_from is not None:
+            mine = [a for a in document.annotations if a.annotator == gold_from]
+            document.annotations = [a for a in document.annotations if a.annotator != gold_from]
+            if mine:
+                document.gold = AnnotationIn("", mine[0].where, mine[0].entities, mine[0].stance, mine[0].events, covered=mine[0].covered)
+        digest = content_hash(document.text)
+        first = by_hash.get(digest)
+        if first is None:
+            by_hash[digest] = document
+            continue
+        if first.text != document.text:
+            raise DomainError(
+                f"{document.where} and {first.where} hold the same text in different layouts; nothing imported",
+                field="file",
+            )
+        taken = {a.annotator for a in first.annotations}
+        twice = [a.annotator for a in document.annotations if a.annotator in taken]
+        if twice:
+            raise DomainError(
+                f"{document.where}: {twice[0]!r} annotated this text twice (also in {first.where}); nothing imported",
+                field="file",
+            )
+        first.annotations += document.annotations
+        first.gold = first.gold or document.gold
+    return list(by_hash.values())
+
+
+def _stored_slots(document_ids: list[int]) -> dict[int, list[SentenceSlot]]:
+    out: dict[int, list[SentenceSlot]] = {}
+    rows = Sentence.objects.filter(document_id__in=document_ids).order_by("document_id", "index").values_list(
+        "document_id", "index", "start", "end", "text", "tokens"
+    )
+    for document_id, index, start, end, text, tokens in rows:
+        out.setdefault(document_id, []).append(SentenceSlot(index, start, end, text, tokens))
+    return out
+
+
+def _write(
+    *,
+    project: Project,
+    placements: list[tuple[DocumentIn, str, Placed]],
+    stored: dict[str, tuple[int, str]],
+    fresh: list[DocumentIn],
+    names: list[str],
+    summary: AnnotationImportSummary,
+    decided_by: Any,
+) -> None:
+    now = timezone.now()
+    new = articles_store(
+        project=project,
+        articles=[ArticleIn(title=d.title[:1000], text=d.text, meta={"imported": summary.format, **d.meta}) for d in fresh],
+    )
+    if new.articles != len(fresh):  # pragma: no cover - hashes were checked above under the same transaction
+        raise DomainError("documents changed during the import; nothing imported", field="file")
+    document_ids = {**{h: pk for h, (pk, _) in stored.items()}}
+    for document, pk in zip(fresh, new.document_ids, strict=True):
+        document_ids[content_hash(document.text)] = pk
+    sentence_ids = {
+        (d, i): pk
+        for pk, d, i in Sentence.objects.filter(document_id__in=document_ids.values()).values_list("id", "document_id", "index")
+    }
+
+    User = get_user_model()
+    users = {u.username: u.pk for u in User.objects.filter(username__in=names).only("id", "username")}
+    created = []
+    for name in names:
+        if name not in users:
+            user = User(username=name)
+            user.set_unusable_password()  # an imported annotator signs in only once a lead sets a password
+            created.append(user)
+    for user in User.objects.bulk_create(created):
+        users[user.username] = user.pk
+    members = set(Membership.objects.filter(project=project, user_id__in=users.values()).values_list("user_id", flat=True))
+    Membership.objects.bulk_create(
+        [Membership(project=project, user_id=pk, role=Role.ANNOTATOR) for pk in users.values() if pk not in members]
+    )
+
+    rows: list[tuple[int, int, dict[str, Any], float]] = []  # (sentence, user, labels, seconds)
+    gold_rows: list[tuple[int, dict[str, Any]]] = []
+    for _document, digest, placed in placements:
+        doc_id = document_ids[digest]
+        for name, per_sentence in placed.annotations.items():
+            seconds = placed.seconds.get(name, {})
+            for index, labels in per_sentence.items():
+                rows.append((sentence_ids[(doc_id, index)], users[name], labels_clean(labels), min(seconds.get(index, 0.0), MAX_SECONDS)))
+        gold_rows += [(sentence_ids[(doc_id, index)], labels_clean(labels)) for index, labels in placed.gold.items()]
+
+    existing = {
+        (s, u): (labels, status)
+        for s, u, labels, status in Annotation.objects.filter(
+            project=project, annotator_id__in=users.values(), sentence_id__in={r[0] for r in rows}
+        ).values_list("sentence_id", "annotator_id", "labels", "status")
+    }
+    fresh_rows = []
+    for row in rows:
+        prior = existing.get((row[0], row[1]))
+        if prior is None:
+            fresh_rows.append(row)
+        elif prior == (row[2], AnnotationStatus.SUBMITTED):
+            summary.unchanged += 1
+        else:
+            name = next(n for n, pk in users.items() if pk == row[1])
+            raise DomainError(
+                f"{name!r} already has another annotation of sentence {row[0]} in this project; "
+                "an import never overwrites work; nothing imported",
+                field="file",
+            )
+    annotations = Annotation.objects.bulk_create(
+        [
+            Annotation(
+                project=project, sentence_id=s, annotator_id=u, labels=labels, status=AnnotationStatus.SUBMITTED,
+                seconds=seconds, version=1, submitted_at=now,
+            )
+            for s, u, labels, seconds in fresh_rows
+        ],
+        batch_size=2000,
+    )
+    AnnotationRevision.objects.bulk_create(
+        [
+            AnnotationRevision(annotation_id=a.pk, version=1, labels=a.labels, status=a.status, seconds=a.seconds)
+            for a in annotations
+        ],
+        batch_size=2000,
+    )
+    Assignment.objects.bulk_create(
+        [
+            Assignment(project=project, sentence_id=s, annotator_id=u, state=AssignmentState.DONE, completed_at=now)
+            for s, u, _, _ in rows
+        ],
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["sentence", "annotator"],
+        update_fields=["state", "completed_at"],
+    )
+    kept = set(Gold.objects.filter(sentence_id__in=[s for s, _ in gold_rows]).values_list("sentence_id", flat=True))
+    summary.gold_kept = len(kept)
+    summary.gold = len(gold_rows) - len(kept)
+    golds = Gold.objects.bulk_create(
+        [
+            Gold(project=project, sentence_id=s, labels=labels, source=GoldSource.IMPORTED, decided_by=decided_by,
+                 decided_at=now, version=1)
+            for s, labels in gold_rows
+            if s not in kept
+        ],
+        batch_size=2000,
+    )
+    GoldRevision.objects.bulk_create(
+        [
+            GoldRevision(gold_id=g.pk, version=1, labels=g.labels, source=g.source, decided_by=decided_by, decided_at=now)
+            for g in golds
+        ],
+        batch_size=2000,
+    )
+
+
+def members_read_error(exc: ReadError) -> DomainError:
+    """A source-level ReadError (unreadable zip, missing path) as the domain error."""
+    return _problems_error(exc.problems)
