@@ -389,3 +389,113 @@ def _write(
 def members_read_error(exc: ReadError) -> DomainError:
     """A source-level ReadError (unreadable zip, missing path) as the domain error."""
     return _problems_error(exc.problems)
+
+
+JOB_KIND = "import_annotations"
+RESULT_MISFITS = 1000  # misfits kept in a job's result (the count is always exact)
+
+
+def _members_of(uploads: Sequence[tuple[str, bytes]]) -> list[Member]:
+    from django.conf import settings
+
+    from .sources import members_from_bytes
+
+    members: list[Member] = []
+    try:
+        for name, data in uploads:
+            members += members_from_bytes(name, data, max_bytes=settings.IMPORT_MAX_FILE_BYTES)
+    except ReadError as exc:
+        raise members_read_error(exc) from None
+    return members
+
+
+def _users_of(users_file: bytes | None) -> dict[int, str]:
+    from .readers.labelstudio import users_from_json
+
+    if users_file is None:
+        return {}
+    try:
+        return users_from_json(users_file)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise DomainError(f"not a Label Studio users file ({exc})", field="users") from None
+
+
+def annotations_import_start(
+    *,
+    project: Project,
+    format: str,
+    uploads: Sequence[tuple[str, bytes]],
+    on_misfit: str = "report",
+    label_map: Mapping[str, str] | None = None,
+    as_user: str | None = None,
+    users_file: bytes | None = None,
+    gold_from: str | None = None,
+    dry_run: bool = False,
+    created_by: Any = None,
+) -> AnnotationImportSummary | Any:
+    """The API's import: with ``dry_run`` the summary (the preview: counts, spans per label,
+    every misfit; nothing written); otherwise the uploads are read and placed now (so bad
+    input is refused at once, 400 naming file, line and reason), stored, and a job of kind
+    ``import_annotations`` is created and enqueued after commit (returns the Job). The job
+    repeats the import in one transaction (see annotations_import) and is safe to run twice:
+    a second run finds everything already imported and changes nothing."""
+    import uuid
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from annotator.jobs.runner import task_for
+    from annotator.jobs.services import job_create
+
+    annotations_check(format=format, on_misfit=on_misfit)
+    options = ReadOptions(as_user=as_user, users=_users_of(users_file), source_name=uploads[0][0] if uploads else "")
+    preview = annotations_import(
+        project=project, format=format, members=_members_of(uploads), options=options, label_map=label_map,
+        on_misfit=on_misfit, dry_run=True, gold_from=gold_from,
+    )
+    if dry_run:
+        return preview
+    batch = uuid.uuid4().hex
+    stored = []
+    for n, (name, data) in enumerate(uploads):
+        path = default_storage.save(f"imports/{project.pk}/{batch}/{n}-{name.rsplit('/', 1)[-1]}", ContentFile(data))
+        stored.append({"name": name, "path": path})
+    params = {
+        "files": stored, "format": format, "on_misfit": on_misfit, "map": dict(label_map or {}),
+        "as_user": as_user, "users": options.users, "gold_from": gold_from,
+    }
+    # the task registers itself for its kind (annotator/interchange/tasks.py, loaded by the app)
+    task = task_for(JOB_KIND)
+    if task is None:  # pragma: no cover - the app's ready() imports the task module
+        raise RuntimeError(f"no task registered for {JOB_KIND}")
+    return job_create(
+        kind=JOB_KIND, project=project, params=params, created_by=created_by,
+        enqueue=lambda job_id: task.delay(job_id),
+    )
+
+
+def annotations_import_run(*, job: Any, progress: Progress) -> dict[str, Any]:
+    """The job's body: the stored uploads imported with the job's parameters; the files are
+    deleted once the import is committed."""
+    from django.core.files.storage import default_storage
+
+    uploads = []
+    for item in job.params["files"]:
+        with default_storage.open(item["path"], "rb") as handle:
+            uploads.append((item["name"], handle.read()))
+    options = ReadOptions(
+        as_user=job.params.get("as_user"),
+        users={int(k): v for k, v in (job.params.get("users") or {}).items()},
+        source_name=uploads[0][0] if uploads else "",
+    )
+    summary = annotations_import(
+        project=job.project, format=job.params["format"], members=_members_of(uploads), options=options,
+        label_map=job.params.get("map") or {}, on_misfit=job.params.get("on_misfit", "report"),
+        gold_from=job.params.get("gold_from"), decided_by=job.created_by, progress=progress,
+    )
+    for item in job.params["files"]:
+        default_storage.delete(item["path"])
+    result = summary.as_dict()
+    result["misfit_count"] = len(summary.misfits)
+    result["misfits"] = summary.misfits[:RESULT_MISFITS]
+    return result

@@ -21,6 +21,8 @@ from api.serializers import (
     ProjectSerializer,
     ProjectUpdateSerializer,
 )
+from api.serializers_interchange import ImportPreviewSerializer, ImportRequestSerializer
+from api.views.interchange import annotations_import_post
 
 
 def _roles(user) -> dict[int, str]:  # type: ignore[no-untyped-def]
@@ -77,14 +79,23 @@ class ProjectDetailView(APIView):
 
 class ProjectImportView(APIView):
     """Upload article files (.txt, .jsonl, .csv); they are checked at once, then imported
-    by a background job whose progress ``GET /api/jobs/{id}/`` reports."""
+    by a background job whose progress ``GET /api/jobs/{id}/`` reports. With ``format``:
+    annotations made in another tool (see api/views/interchange.py); ``dry_run`` answers
+    200 with the preview."""
 
     permission_classes = [IsAuthenticated & IsLead]
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": ImportUploadSerializer}, responses={202: JobStartedSerializer, 400: ErrorSerializer})
+    @extend_schema(
+        request={"multipart/form-data": ImportRequestSerializer},
+        responses={202: JobStartedSerializer, 200: ImportPreviewSerializer, 400: ErrorSerializer},
+    )
     def post(self, request: Request, pk: int) -> Response:
         project = project_for(request, pk)
+        if "format" in request.data:
+            annotations = ImportRequestSerializer(data=request.data)
+            annotations.is_valid(raise_exception=True)
+            return annotations_import_post(request, project, annotations.validated_data)
         data = ImportUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         uploads = [(f.name, f.read()) for f in data.validated_data["files"]]
