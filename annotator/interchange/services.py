@@ -241,6 +241,13 @@ def _import(
     summary.documents_new = len(fresh)
     summary.misfits = [_misfit_dict(m) for m in misfits]
     summary.notes = [p.as_dict() for p in result.notes]
+    widest = max((_per_sentence(placed) for _, _, placed in placements), default=0)
+    if widest > project.overlap:
+        summary.notes.append({
+            "file": "", "line": None, "detail": "", "kind": "note",
+            "reason": f"up to {widest} annotators per sentence, more than the project's k of {project.overlap}: "
+                      "no one will be handed those sentences again",
+        })
     summary.annotators_new = len(names) - get_user_model().objects.filter(username__in=names).count()
     if policy == "fail" and misfits:
         raise _problems_error(misfits, f"{len(misfits)} misfit(s) and on-misfit is fail: ")
@@ -256,6 +263,14 @@ def _import(
             agreement_schedule(project=project)
     report(1.0, summary.line())
     return summary
+
+
+def _per_sentence(placed: Placed) -> int:
+    counts: dict[int, int] = {}
+    for labels in placed.annotations.values():
+        for index in labels:
+            counts[index] = counts.get(index, 0) + 1
+    return max(counts.values(), default=0)
 
 
 def _misfit_dict(m: Misfit | Problem) -> dict[str, Any]:

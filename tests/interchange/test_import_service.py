@@ -215,3 +215,10 @@ def test_gold_from_moves_an_annotator_to_gold(samples, truth):
     )
     assert summary.annotators == ["ann2", "ann3"] and summary.gold == 30
     assert Sentence.objects.filter(project=project, gold__source="imported").count() == 30
+
+
+def test_more_annotators_per_sentence_than_k_is_noted(samples, truth):
+    project = ProjectFactory(label_schema=schema_for(truth), overlap=2)
+    summary = annotations_import(project=project, format="doccano", members=members_from_path(samples / "doccano-export.zip"),
+                                 dry_run=True)
+    assert any("up to 3 annotators per sentence, more than the project's k of 2" in n["reason"] for n in summary.notes)

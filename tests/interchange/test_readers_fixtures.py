@@ -142,3 +142,30 @@ def test_doccano_span_past_the_text_is_a_misfit_not_a_crash():
     (misfit,) = result.misfits
     assert misfit.where.line == 1 and "do not fit" in misfit.reason
     assert len(result.documents[0].annotations[0].entities) == 1
+
+
+@pytest.mark.parametrize("depth", [40, 100_000])
+def test_json_nested_too_deep_is_an_error_not_a_crash(depth):
+    nested = b"[" * depth + b"]" * depth
+    ls = read("labelstudio", [("export.json", nested)])
+    assert [e.reason for e in ls.errors] == ["JSON nested deeper than 32 levels (or null)"]
+    line = b'{"id": 1, "text": "x", "cats": ' + nested + b"}\n"
+    dc = read("doccano", [("a.jsonl", b'{"id": 0, "text": "ok", "cats": ["a"]}\n' + line)])
+    (error,) = dc.errors
+    assert error.where.line == 2 and "nested deeper" in error.reason
+
+
+def test_a_zip_is_read_by_content_and_hidden_members_are_left_out():
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("export/ann1.jsonl", '{"id": 1, "text": "Kim met Putin.", "entities": [[0, 3, "PER"]]}\n')
+        archive.writestr("__MACOSX/export/._ann1.jsonl", "junk")
+        archive.writestr("export/.DS_Store", "junk")
+    from annotator.interchange.sources import members_from_bytes
+
+    members = members_from_bytes("upload.bin", buffer.getvalue())
+    assert [name for name, _ in members] == ["export/ann1.jsonl"]
+    assert read("doccano", members).annotators == ["ann1"]

@@ -10,6 +10,22 @@ from typing import Any
 from ..sources import Member, decode
 from ..types import ReadResult, Where
 
+MAX_DEPTH = 32  # JSON nesting: far above any export's (a Label Studio task is about 9 deep)
+
+
+def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Nested deeper than ``limit`` (counted without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return False
+
 
 def stem(name: str) -> str:
     return PurePosixPath(name).stem
@@ -39,6 +55,11 @@ def jsonl_lines(result: ReadResult, name: str, data: bytes) -> Iterator[tuple[in
         except json.JSONDecodeError as exc:
             result.add(Where(name, number), f"not valid JSON ({exc.msg} at column {exc.colno})")
             continue
+        except RecursionError:
+            value = None
+        if value is None or too_deep(value):
+            result.add(Where(name, number), f"JSON nested deeper than {MAX_DEPTH} levels")
+            continue
         if not isinstance(value, dict):
             result.add(Where(name, number), f"a line must hold a JSON object, not {type(value).__name__}")
             continue
@@ -51,10 +72,16 @@ def json_document(result: ReadResult, name: str, data: bytes) -> Any:
     if text is None:
         return None
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except json.JSONDecodeError as exc:
         result.add(Where(name, exc.lineno), f"not valid JSON ({exc.msg} at column {exc.colno})")
         return None
+    except RecursionError:
+        value = None
+    if value is None or too_deep(value):
+        result.add(Where(name), f"JSON nested deeper than {MAX_DEPTH} levels (or null)")
+        return None
+    return value
 
 
 def only(members: list[Member], suffixes: tuple[str, ...], result: ReadResult) -> list[Member]:

@@ -81,6 +81,9 @@ class Command(BaseCommand):
             where += f" ({misfit['detail']})" if misfit["detail"] else ""
             who = f"{misfit['annotator']}: " if misfit["annotator"] else ""
             self.stderr.write(f"misfit {misfit['action']}: {where}: {who}{misfit['reason']}")
+        for note in summary.notes:
+            where = note["file"] + (f":{note['line']}" if note["line"] else "")
+            self.stderr.write(f"note: {where + ': ' if where else ''}{note['reason']}")
         if len(summary.misfits) > MISFITS_SHOWN:
             self.stderr.write(f"... and {len(summary.misfits) - MISFITS_SHOWN} more misfits (--json lists them all)")
         self.stdout.write(summary.line())
