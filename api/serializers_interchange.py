@@ -13,8 +13,9 @@ class ImportRequestSerializer(serializers.Serializer):
 
     files = serializers.ListField(child=serializers.FileField(), allow_empty=False,
                                   help_text="article files; with format: the export (a file or a zip)")
-    format = serializers.ChoiceField(choices=sorted(READERS), required=False,
-                                     help_text="import annotations read in this format instead of articles")
+    format = serializers.ChoiceField(choices=[*sorted(READERS), "auto"], required=False,
+                                     help_text="import annotations read in this format instead of articles; "
+                                               "auto: detected (the preview says why)")
     on_misfit = serializers.ChoiceField(choices=POLICIES, default="report",
                                         help_text="snap (counted), report (refused and listed) or fail (nothing imported)")
     map = serializers.ListField(child=serializers.CharField(), required=False, default=list,
@@ -54,4 +55,5 @@ class ImportPreviewSerializer(serializers.Serializer):
     misfits = MisfitSerializer(many=True)
     notes = serializers.ListField(child=serializers.DictField())
     dry_run = serializers.BooleanField()
+    detected = serializers.CharField(help_text="why this format, when format was auto; else empty")
     summary = serializers.CharField()

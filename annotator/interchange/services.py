@@ -35,6 +35,7 @@ from annotator.projects.models import Membership, Project, Role
 
 from .placement import POLICIES, Misfit, Placed, Policy, SentenceSlot, place_document
 from .readers import READERS, read
+from .readers.detect import detect
 from .sources import Member
 from .types import AnnotationIn, DocumentIn, Problem, ReadError, ReadOptions
 
@@ -61,6 +62,7 @@ class AnnotationImportSummary:
     misfits: list[dict[str, Any]] = field(default_factory=list)
     notes: list[dict[str, Any]] = field(default_factory=list)
     dry_run: bool = False
+    detected: str = ""  # why this format, when it was detected ("auto")
 
     @property
     def refused(self) -> int:
@@ -84,7 +86,7 @@ class AnnotationImportSummary:
             "annotations": self.annotations, "unchanged": self.unchanged, "spans": self.spans,
             "spans_per_label": self.spans_per_label, "gold": self.gold, "gold_kept": self.gold_kept,
             "snapped": self.snapped, "refused": self.refused, "misfits": self.misfits, "notes": self.notes,
-            "dry_run": self.dry_run, "summary": self.line(),
+            "dry_run": self.dry_run, "detected": self.detected, "summary": self.line(),
         }
 
 
@@ -107,9 +109,12 @@ def label_map_parse(pairs: Sequence[str]) -> dict[str, str]:
     return out
 
 
+AUTO = "auto"  # detect the format (readers/detect.py) and say why
+
+
 def annotations_check(*, format: str, on_misfit: str) -> Policy:
-    if format not in READERS:
-        raise DomainError(f"format must be one of {', '.join(READERS)}", field="format")
+    if format not in READERS and format != AUTO:
+        raise DomainError(f"format must be {AUTO} or one of {', '.join(READERS)}", field="format")
     if on_misfit not in POLICIES:
         raise DomainError(f"on_misfit must be one of {', '.join(POLICIES)}", field="on_misfit")
     return on_misfit  # type: ignore[return-value]
@@ -178,6 +183,12 @@ def _import(
     decided_by: Any,
     report: Progress,
 ) -> AnnotationImportSummary:
+    detected = ""
+    if format == AUTO:
+        found, detected = detect(members)
+        if found is None:
+            raise DomainError(f"{detected}; name the format", field="format")
+        format = found
     policy = annotations_check(format=format, on_misfit=on_misfit)
     result = read(format, members, options)
     if result.errors:
@@ -213,7 +224,7 @@ def _import(
     segmented = dict(zip((id(d) for d in fresh), segment_texts([d.text for d in fresh]), strict=True))
     report(0.3, f"segmented {len(fresh)} new documents")
 
-    summary = AnnotationImportSummary(format=format, dry_run=dry_run, annotators=names)
+    summary = AnnotationImportSummary(format=format, dry_run=dry_run, annotators=names, detected=detected)
     misfits: list[Misfit | Problem] = list(result.misfits)
     placements: list[tuple[DocumentIn, str, Placed]] = []
     for document, digest in zip(documents, hashes, strict=True):
@@ -590,7 +601,7 @@ def annotations_import_start(
         path = default_storage.save(f"imports/{project.pk}/{batch}/{n}-{name.rsplit('/', 1)[-1]}", ContentFile(data))
         stored.append({"name": name, "path": path})
     params = {
-        "files": stored, "format": format, "on_misfit": on_misfit, "map": dict(label_map or {}),
+        "files": stored, "format": preview.format, "on_misfit": on_misfit, "map": dict(label_map or {}),
         "as_user": as_user, "users": options.users, "gold_from": gold_from,
     }
     # the task registers itself for its kind (annotator/interchange/tasks.py, loaded by the app)

@@ -99,3 +99,10 @@ def test_the_schema_documents_the_format_field(setup):
     body = schema["paths"]["/api/projects/{id}/imports/"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
     ref = body["$ref"].rsplit("/", 1)[-1]
     assert {"format", "on_misfit", "map", "dry_run"} <= set(schema["components"]["schemas"][ref]["properties"])
+
+
+def test_auto_format_preview_names_the_detected_format(setup, samples):
+    project, users = setup
+    response = post(client_for(users[Role.LEAD]), project, samples, format="auto", dry_run="true")
+    assert response.status_code == 200
+    assert response.json()["format"] == "doccano" and "doccano" in response.json()["detected"]

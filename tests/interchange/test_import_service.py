@@ -222,3 +222,12 @@ def test_more_annotators_per_sentence_than_k_is_noted(samples, truth):
     summary = annotations_import(project=project, format="doccano", members=members_from_path(samples / "doccano-export.zip"),
                                  dry_run=True)
     assert any("up to 3 annotators per sentence, more than the project's k of 2" in n["reason"] for n in summary.notes)
+
+
+def test_from_auto_detects_the_format_and_says_why(samples, truth):
+    project = ProjectFactory(label_schema=schema_for(truth))
+    out, err = run(project.slug, str(samples / "labelstudio-export.json"), "--from", "auto", "--dry-run")
+    assert "detected labelstudio: labelstudio-export.json: a list of tasks with 'data' and 'annotations'" in err
+    assert "30 sentences, 3 annotators" in out
+    with pytest.raises(CommandError, match="no known format recognised"):
+        run(project.slug, str(FIXTURES / "brat" / "annotation.conf"), "--from", "auto")

@@ -13,7 +13,7 @@ from annotator.core.errors import DomainError
 from annotator.interchange.placement import POLICIES
 from annotator.interchange.readers import READERS
 from annotator.interchange.readers.labelstudio import users_from_json
-from annotator.interchange.services import annotations_import, label_map_parse, members_read_error
+from annotator.interchange.services import AUTO, annotations_import, label_map_parse, members_read_error
 from annotator.interchange.sources import members_from_path
 from annotator.interchange.types import ReadError, ReadOptions
 from annotator.projects.models import Project
@@ -27,7 +27,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("slug")
         parser.add_argument("path", help="a file, a zip, or a folder")
-        parser.add_argument("--from", dest="format", required=True, choices=sorted(READERS))
+        parser.add_argument("--from", dest="format", required=True, choices=[*sorted(READERS), AUTO],
+                            help="the tool that made PATH; auto: detect it (and say why)")
         parser.add_argument("--as", dest="as_user", help="annotator name for a single-annotator file or folder")
         parser.add_argument("--map", action="append", default=[], metavar="OLD=NEW", help="rename a label (repeatable)")
         parser.add_argument("--on-misfit", choices=POLICIES, default="report",
@@ -81,6 +82,8 @@ class Command(BaseCommand):
             where += f" ({misfit['detail']})" if misfit["detail"] else ""
             who = f"{misfit['annotator']}: " if misfit["annotator"] else ""
             self.stderr.write(f"misfit {misfit['action']}: {where}: {who}{misfit['reason']}")
+        if summary.detected:
+            self.stderr.write(f"detected {summary.format}: {summary.detected}")
         for note in summary.notes:
             where = note["file"] + (f":{note['line']}" if note["line"] else "")
             self.stderr.write(f"note: {where + ': ' if where else ''}{note['reason']}")
