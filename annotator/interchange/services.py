@@ -251,11 +251,11 @@ def _import(
     summary.documents = len(documents)
     summary.documents_new = len(fresh)
     summary.misfits = [_misfit_dict(m) for m in misfits]
-    summary.notes = [p.as_dict() for p in result.notes]
+    summary.notes = _grouped(result.notes)
     widest = max((_per_sentence(placed) for _, _, placed in placements), default=0)
     if widest > project.overlap:
         summary.notes.append({
-            "file": "", "line": None, "detail": "", "kind": "note",
+            "file": "", "line": None, "detail": "", "kind": "note", "count": 1,
             "reason": f"up to {widest} annotators per sentence, more than the project's k of {project.overlap}: "
                       "no one will be handed those sentences again",
         })
@@ -274,6 +274,18 @@ def _import(
             agreement_schedule(project=project)
     report(1.0, summary.line())
     return summary
+
+
+def _grouped(notes: list[Problem]) -> list[dict[str, Any]]:
+    """One note per file and reason (the first place it applies, and how often)."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for note in notes:
+        key = (note.where.file, note.reason)
+        if key in out:
+            out[key]["count"] += 1
+        else:
+            out[key] = {**note.as_dict(), "count": 1}
+    return list(out.values())
 
 
 def _per_sentence(placed: Placed) -> int:

@@ -231,3 +231,15 @@ def test_from_auto_detects_the_format_and_says_why(samples, truth):
     assert "30 sentences, 3 annotators" in out
     with pytest.raises(CommandError, match="no known format recognised"):
         run(project.slug, str(FIXTURES / "brat" / "annotation.conf"), "--from", "auto")
+
+
+def test_notes_are_grouped_by_file_and_reason(samples, truth):
+    tasks = json.loads((samples / "labelstudio-export.json").read_text("utf-8"))
+    for task in tasks[:2]:
+        task["annotations"][0]["was_cancelled"] = True
+    project = ProjectFactory(label_schema=schema_for(truth))
+    summary = annotations_import(project=project, format="labelstudio", members=[("e.json", json.dumps(tasks).encode())],
+                                 dry_run=True)
+    (note,) = [n for n in summary.notes if "cancelled" in n["reason"]]
+    assert note["count"] == 2 and "task 0" in note["detail"]
+    assert summary.annotations == 88

@@ -86,7 +86,8 @@ class Command(BaseCommand):
             self.stderr.write(f"detected {summary.format}: {summary.detected}")
         for note in summary.notes:
             where = note["file"] + (f":{note['line']}" if note["line"] else "")
-            self.stderr.write(f"note: {where + ': ' if where else ''}{note['reason']}")
+            times = f" (×{note['count']})" if note.get("count", 1) > 1 else ""
+            self.stderr.write(f"note: {where + ': ' if where else ''}{note['reason']}{times}")
         if len(summary.misfits) > MISFITS_SHOWN:
             self.stderr.write(f"... and {len(summary.misfits) - MISFITS_SHOWN} more misfits (--json lists them all)")
         self.stdout.write(summary.line())
