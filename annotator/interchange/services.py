@@ -20,6 +20,7 @@ from typing import Any
 import orjson
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.db.models import NOT_PROVIDED
 from django.utils import timezone
 
 from annotator.annotations.models import Annotation, AnnotationRevision, AnnotationStatus, Assignment, AssignmentState
@@ -432,7 +433,7 @@ def _write(
         state=AssignmentState.DONE, completed_at=now
     )
     new_assignments = sorted(key for key in pairs if key not in assigned)
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and _copy_covers():
         _copy_annotations(project=project, rows=fresh_rows, assignments=new_assignments, now=now)
     else:
         _insert_annotations(project=project, rows=fresh_rows, assignments=new_assignments, now=now)
@@ -495,6 +496,17 @@ ANNOTATION_COLUMNS = ("id", "project", "sentence", "annotator", "labels", "statu
                       "seconds", "version", "created_at", "updated_at", "submitted_at")
 REVISION_COLUMNS = ("annotation", "version", "labels", "status", "unsure", "seconds", "saved_at")
 ASSIGNMENT_COLUMNS = ("project", "sentence", "annotator", "state", "assigned_at", "completed_at")
+
+
+def _copy_covers() -> bool:
+    """Whether the COPY column lists still name every column that needs a value (a field
+    added later without a database default would make COPY fail; bulk_create fills it)."""
+    for model, columns in ((Annotation, ANNOTATION_COLUMNS), (AnnotationRevision, REVISION_COLUMNS),
+                           (Assignment, ASSIGNMENT_COLUMNS)):
+        for f in model._meta.concrete_fields:
+            if f.name not in columns and not f.primary_key and not f.null and f.db_default is NOT_PROVIDED:
+                return False
+    return True
 
 
 def _copy_annotations(

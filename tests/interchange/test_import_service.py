@@ -243,3 +243,15 @@ def test_notes_are_grouped_by_file_and_reason(samples, truth):
     (note,) = [n for n in summary.notes if "cancelled" in n["reason"]]
     assert note["count"] == 2 and "task 0" in note["detail"]
     assert summary.annotations == 88
+
+
+def test_the_copy_path_names_every_column_and_the_insert_path_writes_the_same(samples, truth, monkeypatch):
+    from annotator.interchange import services
+
+    assert services._copy_covers()
+    monkeypatch.setattr(services, "_copy_covers", lambda: False)  # as if a new column had no database default
+    project = ProjectFactory(label_schema=schema_for(truth), overlap=3)
+    run(project.slug, str(samples / "doccano-export.zip"), "--from", "doccano")
+    assert stored_labels(project) == truth_labels(truth)
+    assert Assignment.objects.filter(project=project, state=AssignmentState.DONE).count() == 90
+    assert AnnotationRevision.objects.filter(annotation__project=project).count() == 90
