@@ -127,3 +127,20 @@ def test_offsets_move_onto_a_stored_copy_that_differs_in_whitespace():
     stored = "Kim met Putin."
     placed = place_document(_doc(imported, [(9, 14, "PER")]), slots(stored), schema=SCHEMA, stored_text=stored)
     assert placed.annotations["a1"][0]["entities"] == [{"start": 8, "end": 13, "label": "PER"}]
+
+
+def test_conll_span_across_our_sentence_boundary_and_crlf_lines():
+    lines = ["He O", "left O", "Kyiv B-GPE", ". I-GPE", "Then I-GPE", "Moscow B-GPE", "replied O", ". O"]
+    for newline in ("\n", "\r\n"):
+        result = read("conll", [("a.conll", newline.join(lines).encode())])
+        assert result.errors == []
+        (doc,) = result.documents
+        sentences = slots(doc.text)
+        assert [s.text for s in sentences] == ["He left Kyiv .", "Then Moscow replied ."]
+        report = place_document(doc, sentences, schema=SCHEMA, policy="report")
+        (m,) = report.misfits
+        assert "crosses a sentence boundary" in m.reason and m.where.line == 3
+        assert report.annotations["a"][1]["entities"] == [{"start": 5, "end": 11, "label": "GPE"}]
+        snap = place_document(doc, sentences, schema=SCHEMA, policy="snap")
+        assert snap.annotations["a"][0]["entities"] == [{"start": 8, "end": 14, "label": "GPE"}]  # "Kyiv ."
+        assert snap.snapped == 1
