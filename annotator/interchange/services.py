@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import NOT_PROVIDED
 from django.utils import timezone
 
+from annotator.agreement.services import agreement_schedule
 from annotator.annotations.models import Annotation, AnnotationRevision, AnnotationStatus, Assignment, AssignmentState
 from annotator.annotations.services import MAX_SECONDS, labels_clean
 from annotator.core.bulk_copy import CopyBatches, copy_text
@@ -270,9 +271,7 @@ def _import(
         _write(project=project, placements=placements, stored=stored, fresh=fresh, names=names,
                summary=summary, decided_by=decided_by, report=report)
         if summary.annotations > summary.unchanged:
-            from annotator.agreement.services import agreement_schedule
-
-            agreement_schedule(project=project)
+            agreement_schedule(project=project)  # as after a submission: debounced, after commit
     report(1.0, summary.line())
     return summary
 

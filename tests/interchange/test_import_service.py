@@ -255,3 +255,14 @@ def test_the_copy_path_names_every_column_and_the_insert_path_writes_the_same(sa
     assert stored_labels(project) == truth_labels(truth)
     assert Assignment.objects.filter(project=project, state=AssignmentState.DONE).count() == 90
     assert AnnotationRevision.objects.filter(annotation__project=project).count() == 90
+
+
+def test_an_import_schedules_the_agreement_job_as_submissions_do(samples, truth):
+    from annotator.agreement.services import JOB_KIND
+    from annotator.jobs.models import Job
+
+    project = ProjectFactory(label_schema=schema_for(truth))
+    run(project.slug, str(samples / "doccano-export.zip"), "--from", "doccano", "--dry-run")
+    assert not Job.objects.filter(project=project, kind=JOB_KIND).exists()
+    run(project.slug, str(samples / "doccano-export.zip"), "--from", "doccano")
+    assert Job.objects.filter(project=project, kind=JOB_KIND, state="queued").count() == 1
