@@ -300,7 +300,14 @@ def place_document(
         labels = placer.annotation(ann)
         placed.annotations[ann.annotator] = labels
         placed.spans += sum(len(v["entities"]) for v in labels.values())
-        if ann.seconds is not None and labels:
+        if ann.timed:
+            spent: dict[int, float] = {}
+            for lo, hi, seconds in ann.timed:
+                indices = placer.sentences_of([(lo, hi)])
+                for index in indices:
+                    spent[index] = spent.get(index, 0.0) + seconds / len(indices)
+            placed.seconds[ann.annotator] = spent
+        elif ann.seconds is not None and labels:
             placed.seconds[ann.annotator] = {i: ann.seconds / len(labels) for i in labels}
     if document.gold is not None:
         placed.gold = placer.annotation(document.gold)

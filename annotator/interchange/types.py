@@ -101,6 +101,9 @@ class AnnotationIn:
     # document ranges the annotator worked on (an example, a sentence); None: all of it.
     # A sentence in range with no labels is an annotation with nothing in it, not a gap.
     covered: list[tuple[int, int]] | None = None
+    # (start, end, seconds): time spent on a part (a Label Studio task's lead_time); the
+    # sentences of each part share its seconds. Without parts, ``seconds`` is spread evenly.
+    timed: list[tuple[int, int, float]] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -266,3 +266,15 @@ def test_an_import_schedules_the_agreement_job_as_submissions_do(samples, truth)
     assert not Job.objects.filter(project=project, kind=JOB_KIND).exists()
     run(project.slug, str(samples / "doccano-export.zip"), "--from", "doccano")
     assert Job.objects.filter(project=project, kind=JOB_KIND, state="queued").count() == 1
+
+
+def test_each_sentence_keeps_its_own_label_studio_lead_time(samples, truth):
+    tasks = json.loads((samples / "labelstudio-export.json").read_text("utf-8"))
+    users = {2: "ann1", 3: "ann2", 4: "ann3"}
+    want = {(t["data"]["text"], users[a["completed_by"]]): a["lead_time"] for t in tasks for a in t["annotations"]}
+    project = ProjectFactory(label_schema=schema_for(truth))
+    annotations_import(project=project, format="labelstudio", members=[("e.json", json.dumps(tasks).encode())],
+                       options=ReadOptions(users=users))
+    got = {(a.sentence.text, a.annotator.username): a.seconds
+           for a in Annotation.objects.filter(project=project).select_related("sentence", "annotator")}
+    assert got == pytest.approx(want)

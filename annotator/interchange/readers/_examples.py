@@ -108,4 +108,5 @@ def _merge(into: AnnotationIn | None, ann: AnnotationIn, shift: int, name: str) 
     ]
     if ann.seconds is not None:
         into.seconds = (into.seconds or 0.0) + ann.seconds
+        into.timed.append((shift, shift + (ann.covered[0][1] if ann.covered else 0), ann.seconds))
     return into
