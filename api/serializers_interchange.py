@@ -23,6 +23,9 @@ class ImportRequestSerializer(serializers.Serializer):
     as_user = serializers.CharField(required=False, allow_blank=True, max_length=150,
                                     help_text="annotator name for a single-annotator file")
     users = serializers.FileField(required=False, help_text="Label Studio GET /api/users/ response")
+    annotators = serializers.ListField(child=serializers.CharField(), required=False, default=list,
+                                       help_text="attribute the file's annotator OLD to the member NEW, each OLD=NEW; "
+                                                 "annotators must be members or people you may add by name")
     gold_from = serializers.CharField(required=False, allow_blank=True, max_length=150,
                                       help_text="this annotator's work becomes the imported gold")
     dry_run = serializers.BooleanField(default=False, help_text="answer 200 with the preview; write nothing")
@@ -55,5 +58,7 @@ class ImportPreviewSerializer(serializers.Serializer):
     misfits = MisfitSerializer(many=True)
     notes = serializers.ListField(child=serializers.DictField())
     dry_run = serializers.BooleanField()
+    not_addable = serializers.ListField(child=serializers.CharField(),
+                                        help_text="annotators the import would refuse: invite them, or map them to members")
     detected = serializers.CharField(help_text="why this format, when format was auto; else empty")
     summary = serializers.CharField()

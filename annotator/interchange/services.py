@@ -11,7 +11,6 @@ true) and imported gold (provenance ``imported``). All or nothing.
 from __future__ import annotations
 
 import gc
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,9 +19,11 @@ from typing import Any
 import orjson
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import NOT_PROVIDED
+from django.db.models import NOT_PROVIDED, Q
 from django.utils import timezone
 
+from annotator.accounts.services import user_create
+from annotator.accounts.usernames import username_key, username_normalize, username_problem
 from annotator.agreement.services import agreement_schedule
 from annotator.annotations.models import Annotation, AnnotationRevision, AnnotationStatus, Assignment, AssignmentState
 from annotator.annotations.services import MAX_SECONDS, labels_clean
@@ -42,7 +43,6 @@ from .sources import Member
 from .types import AnnotationIn, DocumentIn, Problem, ReadError, ReadOptions
 
 Progress = Callable[[float, str], None]
-USERNAME = re.compile(r"^[\w.@+-]{1,150}\Z")
 SHOWN = 20  # problems named in an error message; the rest are counted
 
 
@@ -64,6 +64,7 @@ class AnnotationImportSummary:
     misfits: list[dict[str, Any]] = field(default_factory=list)
     notes: list[dict[str, Any]] = field(default_factory=list)
     dry_run: bool = False
+    not_addable: list[str] = field(default_factory=list)  # web only: names refused (see NOT_ADDABLE)
     detected: str = ""  # why this format, when it was detected ("auto")
 
     @property
@@ -88,7 +89,7 @@ class AnnotationImportSummary:
             "annotations": self.annotations, "unchanged": self.unchanged, "spans": self.spans,
             "spans_per_label": self.spans_per_label, "gold": self.gold, "gold_kept": self.gold_kept,
             "snapped": self.snapped, "refused": self.refused, "misfits": self.misfits, "notes": self.notes,
-            "dry_run": self.dry_run, "detected": self.detected, "summary": self.line(),
+            "dry_run": self.dry_run, "not_addable": self.not_addable, "detected": self.detected, "summary": self.line(),
         }
 
 
@@ -100,13 +101,13 @@ def _problems_error(problems: Sequence[Problem | Misfit], prefix: str = "") -> D
     return DomainError(f"{prefix}{shown}{more}; nothing imported", field="file", errors=errors)
 
 
-def label_map_parse(pairs: Sequence[str]) -> dict[str, str]:
-    """``["PER=PERSON", ...]`` → ``{"PER": "PERSON"}``; DomainError(field="map") otherwise."""
+def label_map_parse(pairs: Sequence[str], field: str = "map") -> dict[str, str]:
+    """``["PER=PERSON", ...]`` → ``{"PER": "PERSON"}``; DomainError(field) otherwise."""
     out: dict[str, str] = {}
     for pair in pairs:
         old, sep, new = pair.partition("=")
         if not sep or not old or not new:
-            raise DomainError(f"a label mapping is OLD=NEW, not {pair!r}", field="map")
+            raise DomainError(f"a mapping is OLD=NEW, not {pair!r}", field=field)
         out[old] = new
     return out
 
@@ -132,6 +133,8 @@ def annotations_import(
     on_misfit: str = "report",
     dry_run: bool = False,
     gold_from: str | None = None,
+    annotator_map: Mapping[str, str] | None = None,
+    by: Any = None,
     decided_by: Any = None,
     progress: Progress | None = None,
 ) -> AnnotationImportSummary:
@@ -142,6 +145,9 @@ def annotations_import(
     (see :mod:`annotator.interchange.placement`): ``snap`` and ``report`` list it and import
     the rest, ``fail`` refuses the whole import if anything is listed. ``gold_from`` takes
     one annotator's work (e.g. doccano's approver) as the gold instead of as an annotator.
+    ``annotator_map`` renames the file's annotators (``{"ann1": "alice"}``). ``by``: the
+    person importing on the web (a lead; None for the command line, which an administrator
+    runs): decides which accounts the annotators may match (see ``_annotator_accounts``).
     ``decided_by``: who the imported gold is recorded as decided by (None: nobody).
 
     Raises DomainError (field ``file``) naming file, line and reason for unreadable input,
@@ -153,8 +159,8 @@ def annotations_import(
     with _gc_paused():
         return _import(
             project=project, format=format, members=members, options=options, label_map=label_map,
-            on_misfit=on_misfit, dry_run=dry_run, gold_from=gold_from, decided_by=decided_by,
-            report=progress or (lambda fraction, message: None),
+            on_misfit=on_misfit, dry_run=dry_run, gold_from=gold_from, annotator_map=annotator_map, by=by,
+            decided_by=decided_by, report=progress or (lambda fraction, message: None),
         )
 
 
@@ -182,6 +188,8 @@ def _import(
     on_misfit: str,
     dry_run: bool,
     gold_from: str | None,
+    annotator_map: Mapping[str, str] | None,
+    by: Any,
     decided_by: Any,
     report: Progress,
 ) -> AnnotationImportSummary:
@@ -203,14 +211,16 @@ def _import(
         names += [r for t in schema.get("event_types", []) for r in t.get("roles", [])]
         for name in names:
             mapping.setdefault(brat_type(name), name)
-    documents = _merged(result.documents, gold_from)
+    documents = _merged(result.documents, gold_from, annotator_map or {})
     names = sorted({a.annotator for d in documents for a in d.annotations})
-    bad = [n for n in names if not USERNAME.match(n)]
+    bad = [f"{n!r} ({username_problem(n)})" for n in names if username_problem(n)]
     if bad:
         raise DomainError(
-            f"annotator names must be usernames (letters, digits and @.+-_): {', '.join(map(repr, bad[:10]))}; nothing imported",
+            f"annotator names must be usernames: {', '.join(bad[:10])}; rename them with an annotator map "
+            "(OLD=NEW); nothing imported",
             field="file",
         )
+    accounts, refused = _annotator_accounts(project=project, names=names, by=by)
 
     hashes = [content_hash(d.text) for d in documents]
     stored = {
@@ -261,19 +271,68 @@ def _import(
             "reason": f"up to {widest} annotators per sentence, more than the project's k of {project.overlap}: "
                       "no one will be handed those sentences again",
         })
-    summary.annotators_new = len(names) - get_user_model().objects.filter(username__in=names).count()
+    summary.annotators_new = sum(1 for n in names if n not in refused and accounts.get(n) is None)
+    summary.not_addable = refused
+    if refused:
+        message = NOT_ADDABLE.format(names=", ".join(map(repr, refused)))
+        if not dry_run:
+            raise DomainError(f"{message}; nothing imported", field="file")
+        summary.notes.append({"file": "", "line": None, "detail": "", "kind": "note", "count": 1, "reason": message})
     if policy == "fail" and misfits:
         raise _problems_error(misfits, f"{len(misfits)} misfit(s) and on-misfit is fail: ")
     report(0.5, f"placed {summary.spans} spans")
     if dry_run:
         return summary
     with transaction.atomic():
-        _write(project=project, placements=placements, stored=stored, fresh=fresh, names=names,
+        _write(project=project, placements=placements, stored=stored, fresh=fresh, accounts=accounts,
                summary=summary, decided_by=decided_by, report=report)
         if summary.annotations > summary.unchanged:
             agreement_schedule(project=project)  # as after a submission: debounced, after commit
     report(1.0, summary.line())
     return summary
+
+
+NOT_ADDABLE = (
+    "{names}: not people you can add by name; invite them to the project first (or ask an "
+    "administrator), then attribute their work to their accounts with an annotator map OLD=NEW"
+)
+
+
+def _annotator_accounts(*, project: Project, names: list[str], by: Any) -> tuple[dict[str, int | None], list[str]]:
+    """Each annotator name's account id (None: to be created), and the names refused.
+
+    Names match accounts regardless of case (as usernames are unique). ``by`` None is a
+    trusted caller (the command line, run by a server administrator): any account matches
+    and missing ones are created. A person on the web (``by``, a lead) never creates
+    accounts and matches, as ``member_add`` does, only members of this project, people they
+    see as members of a project they lead, or anyone if staff; every other name is refused
+    with one answer whether or not it is an account, so an import does not tell which
+    usernames exist."""
+    User = get_user_model()
+    accounts: dict[str, int | None] = {}
+    refused: list[str] = []
+    led = Membership.objects.filter(user=by, role=Role.LEAD).values("project_id") if by is not None else None
+    for name in names:
+        found = User.objects.filter(Q(username__iexact=name) | Q(username__iexact=username_key(name)))
+        if by is None:
+            user = found.first()
+            accounts[name] = user.pk if user is not None else None
+            continue
+        found = found.filter(is_active=True)
+        if not (by.is_staff or by.is_superuser):
+            found = found.filter(Q(memberships__project=project) | Q(memberships__project_id__in=led))
+        user = found.distinct().first()
+        if user is None:
+            refused.append(name)
+        else:
+            accounts[name] = user.pk
+    taken: dict[int, str] = {}
+    for name, pk in accounts.items():
+        if pk is not None and pk in taken:
+            raise DomainError(f"{taken[pk]!r} and {name!r} are the same account; nothing imported", field="file")
+        if pk is not None:
+            taken[pk] = name
+    return accounts, refused
 
 
 def _grouped(notes: list[Problem]) -> list[dict[str, Any]]:
@@ -302,11 +361,15 @@ def _misfit_dict(m: Misfit | Problem) -> dict[str, Any]:
     return {**m.as_dict(), "annotator": "", "action": "refused"}
 
 
-def _merged(documents: list[DocumentIn], gold_from: str | None) -> list[DocumentIn]:
+def _merged(documents: list[DocumentIn], gold_from: str | None, annotator_map: Mapping[str, str]) -> list[DocumentIn]:
     """One document per text (copies with the same content hash merge), with ``gold_from``'s
-    annotations moved to gold."""
+    annotations moved to gold (named as in the file) and the other annotators renamed by
+    ``annotator_map`` and normalised as usernames are (NFKC, trimmed)."""
     by_hash: dict[str, DocumentIn] = {}
     for document in documents:
+        for ann in document.annotations:
+            if ann.annotator != gold_from:
+                ann.annotator = username_normalize(annotator_map.get(ann.annotator, ann.annotator))
         if gold_from is not None:
             mine = [a for a in document.annotations if a.annotator == gold_from]
             document.annotations = [a for a in document.annotations if a.annotator != gold_from]
@@ -331,6 +394,16 @@ def _merged(documents: list[DocumentIn], gold_from: str | None) -> list[Document
             )
         first.annotations += document.annotations
         first.gold = first.gold or document.gold
+    for document in by_hash.values():
+        seen: set[str] = set()
+        for ann in document.annotations:
+            if ann.annotator in seen:
+                raise DomainError(
+                    f"{ann.where}: two annotations of one document are both {ann.annotator!r} "
+                    "(after the annotator map); nothing imported",
+                    field="file",
+                )
+            seen.add(ann.annotator)
     return list(by_hash.values())
 
 
@@ -350,7 +423,7 @@ def _write(
     placements: list[tuple[DocumentIn, str, Placed]],
     stored: dict[str, tuple[int, str]],
     fresh: list[DocumentIn],
-    names: list[str],
+    accounts: dict[str, int | None],
     summary: AnnotationImportSummary,
     decided_by: Any,
     report: Progress,
@@ -375,16 +448,11 @@ def _write(
         for pk, d, i in Sentence.objects.filter(document_id__in=document_ids.values()).values_list("id", "document_id", "index")
     }
 
-    User = get_user_model()
-    users = {u.username: u.pk for u in User.objects.filter(username__in=names).only("id", "username")}
-    created = []
-    for name in names:
-        if name not in users:
-            user = User(username=name)
-            user.set_unusable_password()  # an imported annotator signs in only once a lead sets a password
-            created.append(user)
-    for user in User.objects.bulk_create(created):
-        users[user.username] = user.pk
+    users: dict[str, int] = {}
+    for name, account in accounts.items():
+        # a new annotator has no usable password: they sign in once an administrator or a
+        # password reset gives them one (only a trusted caller gets here with None)
+        users[name] = account if account is not None else int(user_create(username=name).pk)
     members = set(Membership.objects.filter(project=project, user_id__in=users.values()).values_list("user_id", flat=True))
     Membership.objects.bulk_create(
         [Membership(project=project, user_id=pk, role=Role.ANNOTATOR) for pk in users.values() if pk not in members]
@@ -593,6 +661,7 @@ def annotations_import_start(
     as_user: str | None = None,
     users_file: bytes | None = None,
     gold_from: str | None = None,
+    annotator_map: Mapping[str, str] | None = None,
     dry_run: bool = False,
     created_by: Any = None,
 ) -> AnnotationImportSummary | Any:
@@ -614,10 +683,12 @@ def annotations_import_start(
     options = ReadOptions(as_user=as_user, users=_users_of(users_file), source_name=uploads[0][0] if uploads else "")
     preview = annotations_import(
         project=project, format=format, members=_members_of(uploads), options=options, label_map=label_map,
-        on_misfit=on_misfit, dry_run=True, gold_from=gold_from,
+        on_misfit=on_misfit, dry_run=True, gold_from=gold_from, annotator_map=annotator_map, by=created_by,
     )
     if dry_run:
         return preview
+    if preview.not_addable:
+        raise DomainError(NOT_ADDABLE.format(names=", ".join(map(repr, preview.not_addable))), field="annotators")
     batch = uuid.uuid4().hex
     stored = []
     for n, (name, data) in enumerate(uploads):
@@ -625,7 +696,7 @@ def annotations_import_start(
         stored.append({"name": name, "path": path})
     params = {
         "files": stored, "format": preview.format, "on_misfit": on_misfit, "map": dict(label_map or {}),
-        "as_user": as_user, "users": options.users, "gold_from": gold_from,
+        "as_user": as_user, "users": options.users, "gold_from": gold_from, "annotators": dict(annotator_map or {}),
     }
     # the task registers itself for its kind (annotator/interchange/tasks.py, loaded by the app)
     task = task_for(JOB_KIND)
@@ -654,7 +725,8 @@ def annotations_import_run(*, job: Any, progress: Progress) -> dict[str, Any]:
     summary = annotations_import(
         project=job.project, format=job.params["format"], members=_members_of(uploads), options=options,
         label_map=job.params.get("map") or {}, on_misfit=job.params.get("on_misfit", "report"),
-        gold_from=job.params.get("gold_from"), decided_by=job.created_by, progress=progress,
+        gold_from=job.params.get("gold_from"), annotator_map=job.params.get("annotators") or {},
+        by=job.created_by, decided_by=job.created_by, progress=progress,
     )
     for item in job.params["files"]:
         default_storage.delete(item["path"])

@@ -25,6 +25,7 @@ def annotations_import_post(request: Request, project: Project, data: dict[str, 
         as_user=data.get("as_user") or None,
         users_file=users.read() if users is not None else None,
         gold_from=data.get("gold_from") or None,
+        annotator_map=label_map_parse(data.get("annotators") or [], field="annotators"),
         dry_run=data["dry_run"],
         created_by=request.user,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
@@ -26,6 +27,8 @@ def setup(truth):
         users[role] = UserFactory(username=f"api-{role}")
         Membership.objects.create(project=project, user=users[role], role=role)
     users["outsider"] = UserFactory(username="api-outsider")
+    for name in ("ann1", "ann2", "ann3"):  # the annotators joined by invitation before the import
+        Membership.objects.create(project=project, user=UserFactory(username=name), role=Role.ANNOTATOR)
     return project, users
 
 
@@ -106,3 +109,44 @@ def test_auto_format_preview_names_the_detected_format(setup, samples):
     response = post(client_for(users[Role.LEAD]), project, samples, format="auto", dry_run="true")
     assert response.status_code == 200
     assert response.json()["format"] == "doccano" and "doccano" in response.json()["detected"]
+
+
+def test_a_lead_cannot_pull_in_or_create_accounts_and_learns_nothing_about_which_exist(truth, samples):
+    project = ProjectFactory(label_schema=schema_for(truth), overlap=3)
+    lead = UserFactory(username="api-lead2")
+    Membership.objects.create(project=project, user=lead, role=Role.LEAD)
+    UserFactory(username="ann1")  # an account elsewhere; ann2 and ann3 do not exist
+    preview = post(client_for(lead), project, samples, dry_run="true")
+    assert preview.status_code == 200 and preview.json()["not_addable"] == ["ann1", "ann2", "ann3"]
+    response = post(client_for(lead), project, samples)
+    assert response.status_code == 400
+    assert "'ann1', 'ann2', 'ann3': not people you can add by name" in response.json()["detail"]
+    assert not get_user_model().objects.filter(username__in=["ann2", "ann3"]).exists()
+    assert not Membership.objects.filter(project=project, user__username="ann1").exists()
+
+
+def test_an_annotator_map_attributes_work_to_members(truth, samples):
+    project = ProjectFactory(label_schema=schema_for(truth), overlap=3)
+    lead = UserFactory(username="api-lead3")
+    Membership.objects.create(project=project, user=lead, role=Role.LEAD)
+    for name in ("alice", "bob", "carol"):
+        Membership.objects.create(project=project, user=UserFactory(username=name), role=Role.ANNOTATOR)
+    response = post(client_for(lead), project, samples, dry_run="true",
+                    annotators=["ann1=alice", "ann2=bob", "ann3=carol"])
+    assert response.status_code == 200, response.content
+    assert response.json()["annotators"] == ["alice", "bob", "carol"] and response.json()["not_addable"] == []
+
+
+def test_staff_may_attribute_to_any_existing_account(truth, samples):
+    project = ProjectFactory(label_schema=schema_for(truth), overlap=3)
+    staff = UserFactory(username="api-staff")
+    staff.is_staff = True
+    staff.save()
+    Membership.objects.create(project=project, user=staff, role=Role.LEAD)
+    for name in ("ann1", "ann2", "ann3"):
+        UserFactory(username=name)
+    response = post(client_for(staff), project, samples)
+    assert response.status_code == 202, response.content
+    import_annotations_job.apply(args=[response.json()["job"]])
+    assert set(Membership.objects.filter(project=project, role=Role.ANNOTATOR).values_list("user__username", flat=True)) == {
+        "ann1", "ann2", "ann3"}

@@ -278,3 +278,14 @@ def test_each_sentence_keeps_its_own_label_studio_lead_time(samples, truth):
     got = {(a.sentence.text, a.annotator.username): a.seconds
            for a in Annotation.objects.filter(project=project).select_related("sentence", "annotator")}
     assert got == pytest.approx(want)
+
+
+def test_the_command_line_matches_names_regardless_of_case_and_maps_annotators(samples, truth):
+    project = ProjectFactory(label_schema=schema_for(truth))
+    get_user_model().objects.create_user("ANN1")
+    out, _ = run(project.slug, str(samples / "doccano-export.zip"), "--from", "doccano", "--annotator", "ann3=carol")
+    assert "3 annotators (2 new)" in out
+    names = set(Annotation.objects.filter(project=project).values_list("annotator__username", flat=True))
+    assert names == {"ANN1", "ann2", "carol"}
+    with pytest.raises(CommandError, match="annotator names must be usernames"):
+        run(project.slug, str(samples / "doccano-export.zip"), "--from", "doccano", "--annotator", "ann1=a b", "--dry-run")

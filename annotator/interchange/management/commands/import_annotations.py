@@ -22,7 +22,11 @@ MISFITS_SHOWN = 50
 
 
 class Command(BaseCommand):
-    help = "Import annotations made in another tool (doccano, Label Studio, brat, CoNLL, Accord JSONL); all or nothing."
+    help = (
+        "Import annotations made in another tool (doccano, Label Studio, brat, CoNLL, Accord JSONL); all or nothing. "
+        "For the server's administrator: annotators are matched to any account by name, and missing ones are "
+        "created without a usable password."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("slug")
@@ -35,6 +39,8 @@ class Command(BaseCommand):
                             help="snap: cut/widen to sentence and tokens (counted); report: refuse and list; fail: abort")
         parser.add_argument("--dry-run", action="store_true", help="read, place and count; write nothing")
         parser.add_argument("--users", help="Label Studio users (GET /api/users/ response) to name completed_by ids")
+        parser.add_argument("--annotator", action="append", default=[], metavar="OLD=NEW",
+                            help="attribute the file's annotator OLD to the account NEW (repeatable)")
         parser.add_argument("--gold-from", help="this annotator's work is imported as gold instead")
         parser.add_argument("--json", action="store_true", help="print the summary (with every misfit) as JSON")
 
@@ -65,6 +71,7 @@ class Command(BaseCommand):
                 on_misfit=options["on_misfit"],
                 dry_run=options["dry_run"],
                 gold_from=options["gold_from"],
+                annotator_map=label_map_parse(options["annotator"], field="annotator"),
                 progress=progress,
             )
         except ReadError as exc:
