@@ -15,6 +15,7 @@ from .types import Problem, ReadError, Where
 
 Member = tuple[str, bytes]
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+MAX_MEMBERS = 20_000  # files in one zip or folder (a brat project: two per document)
 
 
 def _hidden(name: str) -> bool:
@@ -30,9 +31,10 @@ def members_from_bytes(name: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_B
     total = 0
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for info in archive.infolist():
-                if info.is_dir() or _hidden(info.filename):
-                    continue
+            infos = [i for i in archive.infolist() if not i.is_dir() and not _hidden(i.filename)]
+            if len(infos) > MAX_MEMBERS:
+                raise ReadError([Problem(Where(name), f"the zip holds {len(infos):,} files; at most {MAX_MEMBERS:,}")])
+            for info in infos:
                 total += info.file_size
                 if total > max_bytes:
                     raise ReadError([Problem(Where(name), f"the zip holds more than {max_bytes} bytes")])
@@ -52,6 +54,8 @@ def members_from_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -
             rel = file.relative_to(root).as_posix()
             if not file.is_file() or _hidden(rel):
                 continue
+            if len(out) >= MAX_MEMBERS:
+                raise ReadError([Problem(Where(str(root)), f"the folder holds more than {MAX_MEMBERS:,} files")])
             total += file.stat().st_size
             if total > max_bytes:
                 raise ReadError([Problem(Where(str(root)), f"the folder holds more than {max_bytes} bytes")])

@@ -169,3 +169,21 @@ def test_a_zip_is_read_by_content_and_hidden_members_are_left_out():
     members = members_from_bytes("upload.bin", buffer.getvalue())
     assert [name for name, _ in members] == ["export/ann1.jsonl"]
     assert read("doccano", members).annotators == ["ann1"]
+
+
+def test_a_zip_with_too_many_files_or_bytes_is_refused(monkeypatch):
+    import io
+    import zipfile
+
+    from annotator.interchange import sources
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for n in range(4):
+            archive.writestr(f"a/{n}.ann", "x" * 100)
+    monkeypatch.setattr(sources, "MAX_MEMBERS", 3)
+    with pytest.raises(ReadError, match="holds 4 files; at most 3"):
+        sources.members_from_bytes("up.zip", buffer.getvalue())
+    monkeypatch.setattr(sources, "MAX_MEMBERS", 10)
+    with pytest.raises(ReadError, match="more than 250 bytes"):
+        sources.members_from_bytes("up.zip", buffer.getvalue(), max_bytes=250)
