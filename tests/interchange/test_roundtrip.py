@@ -60,3 +60,27 @@ def test_our_brat_export_read_back_gives_the_same_gold_entities(samples, truth, 
     assert summary.gold == 30 and summary.annotators == []
     want = {text: labels["entities"] for text, labels in gold_by_text(source).items()}
     assert {text: labels["entities"] for text, labels in gold_by_text(copy).items()} == want
+
+
+def test_our_conll_export_read_back_gives_the_same_gold_entities(samples, truth, tmp_path):
+    """Per split file, the CoNLL reader gives back every gold entity (as its tokens joined by
+    spaces, since CoNLL keeps tokens, not the text between them)."""
+    from annotator.exports.formats.conll import write_conll
+    from annotator.interchange.readers import read
+
+    source = project_with_gold(samples, truth)
+    write_conll(gold_records(project=source), tmp_path, schema=source.label_schema)
+    got = []
+    for path in sorted(tmp_path.glob("*.conll")):
+        result = read("conll", members_from_path(path), ReadOptions(as_user="gold"))
+        assert result.errors == [] and result.misfits == []
+        for doc in result.documents:
+            (ann,) = doc.annotations
+            got += [(doc.text[s.start : s.end], s.label) for s in ann.entities]
+    want = []
+    for gold in Gold.objects.filter(project=source).select_related("sentence"):
+        tokens = gold.sentence.tokens
+        for e in gold.labels["entities"]:
+            inside = [gold.sentence.text[a:b] for a, b in tokens if a >= e["start"] and b <= e["end"]]
+            want.append((" ".join(inside), e["label"]))
+    assert sorted(got) == sorted(want) and len(want) == 83
