@@ -713,6 +713,10 @@ def annotations_import_run(*, job: Any, progress: Progress) -> dict[str, Any]:
     deleted once the import is committed."""
     from django.core.files.storage import default_storage
 
+    if job.created_by is None:
+        # only the command line is trusted to create accounts; a web import whose starter is
+        # gone must not run as one
+        raise DomainError("the account that started this import no longer exists; nothing imported", field="file")
     uploads = []
     for item in job.params["files"]:
         with default_storage.open(item["path"], "rb") as handle:

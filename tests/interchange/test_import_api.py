@@ -150,3 +150,14 @@ def test_staff_may_attribute_to_any_existing_account(truth, samples):
     import_annotations_job.apply(args=[response.json()["job"]])
     assert set(Membership.objects.filter(project=project, role=Role.ANNOTATOR).values_list("user__username", flat=True)) == {
         "ann1", "ann2", "ann3"}
+
+
+def test_a_job_whose_starter_is_gone_fails_instead_of_running_trusted(setup, samples):
+    project, users = setup
+    response = post(client_for(users[Role.LEAD]), project, samples)
+    job = Job.objects.get(pk=response.json()["job"])
+    Job.objects.filter(pk=job.pk).update(created_by=None)
+    import_annotations_job.apply(args=[job.id])
+    job.refresh_from_db()
+    assert job.state == "failed" and "no longer exists" in job.error
+    assert Annotation.objects.filter(project=project).count() == 0
