@@ -37,7 +37,7 @@ from annotator.core.errors import DomainError
 from annotator.documents.segment import tokenizer_version
 from annotator.exports.card import CardStats, card_metadata, dataset_card
 from annotator.exports.formats import ExportStats, GoldRecord, get_writer
-from annotator.exports.formats.hf import hf_features
+from annotator.exports.formats.hf import features_yaml_list, hf_features
 from annotator.exports.formats.manifest import sha256_file, write_manifest
 from annotator.exports.models import Export, ExportFormat, ExportState
 from annotator.exports.records import gold_records, iso_utc
@@ -379,7 +379,7 @@ def _card(
     *, project: Project, schema: dict[str, Any], stats: CardStats, writer_stats: dict[str, ExportStats],
     hf_dir: Path, version: int | None, seed: int, formats: tuple[str, ...],
 ) -> str:
-    features = {name: f._to_yaml_list() for name, f in hf_features(schema).items()}  # type: ignore[arg-type]
+    features = {name: features_yaml_list(f) for name, f in hf_features(schema).items()}
     hf_splits: dict[str, dict[str, int]] = {}
     hf_bytes: dict[str, dict[str, int]] = {}
     for config in ("ner", "stance"):
