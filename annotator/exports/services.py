@@ -543,7 +543,7 @@ def _card(
     *, project: Project, schema: dict[str, Any], stats: CardStats, writer_stats: dict[str, ExportStats],
     hf_dir: Path, content: str, first_exported_at: datetime, seed: int, formats: tuple[str, ...],
 ) -> str:
-    features = {name: features_yaml_list(f) for name, f in hf_features(schema).items()}
+    features = {name: features_yaml_list(f) for name, f in hf_features(schema).items()}  # type: ignore[arg-type]
     hf_splits: dict[str, dict[str, int]] = {}
     hf_bytes: dict[str, dict[str, int]] = {}
     for config in ("ner", "stance"):

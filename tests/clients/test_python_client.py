@@ -31,8 +31,10 @@ def accord_client() -> Any:
 
 def _token(url: str, username: str) -> str:
     body = json.dumps({"username": username, "password": "pw-for-the-client"}).encode()
-    request = urllib.request.Request(f"{url}/api/auth/token/", data=body, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request) as response:  # noqa: S310 - the test's own live server
+    request = urllib.request.Request(  # noqa: S310 - the test's own live server
+        f"{url}/api/auth/token/", data=body, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request) as response:  # noqa: S310
         return str(json.loads(response.read())["token"])
 
 
