@@ -99,5 +99,5 @@ def test_export_list_is_paginated_with_a_fixed_number_of_queries(
         response = client.get(f"/api/projects/{project.pk}/exports/?page_size=3")
     page = response.json()
     assert page["count"] == 5 and len(page["results"]) == 3 and page["next"]
-    assert [r["format"] for r in page["results"]] == ["hf", "bundle", "jsonl"]
-    assert page["results"][2]["version"] == 2 and page["results"][0]["created_by"] == users["lead"].username
+    assert [r["format"] for r in page["results"]] == ["hf", "bundle", "stance-csv"]
+    assert page["results"][2]["version"] is None and page["results"][0]["created_by"] == users["lead"].username
