@@ -7,9 +7,13 @@ import json
 
 from django.db.models import Count, Max, QuerySet, Sum
 
+from annotator.agreement.models import AgreementReport
+from annotator.annotations.models import Annotation
 from annotator.core.errors import NotFound
+from annotator.documents.models import Document
 from annotator.exports.models import Export, ExportState
-from annotator.projects.models import Project
+from annotator.gold.models import Gold, GoldCandidate
+from annotator.projects.models import Membership, Project
 
 
 def exports_of(*, project: Project) -> QuerySet[Export]:
@@ -54,12 +58,6 @@ def export_data_key(*, project: Project) -> str:
     guidelines: ``updated_at``), membership, and the newest agreement report. Any change there
     changes the key; it may also change when the exported bytes would not (the job's content
     hash then finds the existing version), never the other way round."""
-    from annotator.agreement.models import AgreementReport
-    from annotator.annotations.models import Annotation
-    from annotator.documents.models import Document
-    from annotator.gold.models import Gold, GoldCandidate
-    from annotator.projects.models import Membership
-
     gold = Gold.objects.filter(project=project).aggregate(
         n=Count("id"), ids=Sum("id"), versions=Sum("version"), last=Max("decided_at")
     )
