@@ -8,7 +8,7 @@ PORT ?= 8000
 REQ_HASH := $(shell cat requirements.txt | sha1sum | cut -c1-12)
 TEST_HASH := $(shell cat requirements.txt requirements-test.txt | sha1sum | cut -c1-12)
 
-.PHONY: run test install install-test web worker migrate demo lint audit bench-import clean
+.PHONY: run test install install-test web worker migrate demo lint audit plain-install bench-import clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,10 +56,10 @@ worker: install
 	$(BIN)/celery -A annotator worker --loglevel=INFO
 
 lint: install-test
-	$(BIN)/ruff check annotator api frontend tests bench
+	$(BIN)/ruff check annotator api frontend tests bench clients
 
 test: install-test
-	$(BIN)/ruff check annotator api frontend tests bench
+	$(BIN)/ruff check annotator api frontend tests bench clients
 	$(BIN)/bandit -q -r annotator api frontend --ini .bandit --severity-level high
 	$(BIN)/mypy
 	bash .ci/audit
@@ -68,6 +68,10 @@ test: install-test
 
 audit: install-test
 	bash .ci/audit
+
+# every export format on a virtualenv made from requirements.txt alone (cached by its hash)
+plain-install:
+	bash .ci/plain-install
 
 bench-import: install-test
 	$(BIN)/python bench/run.py import

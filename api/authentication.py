@@ -27,7 +27,7 @@ from annotator.accounts.services import KEY_PREFIX, api_token_authenticate
 # URL names (namespace ``api``) an ``exports:read`` token may GET: who am I, which projects,
 # and the export list, detail and downloads.
 EXPORTS_READ_ROUTES = frozenset({
-    "me", "projects", "project-exports", "export", "export-download", "export-latest-download",
+    "me", "projects", "project-exports", "export", "export-download", "export-latest", "export-latest-download",
 })
 # ...and (url name, method) pairs beyond reads: any key may revoke itself (log out).
 EXPORTS_READ_WRITES = frozenset({("token-revoke", "DELETE")})

@@ -16,8 +16,11 @@ class ExportStartSerializer(serializers.Serializer):
 
 
 class ExportStartedSerializer(serializers.Serializer):
-    job = serializers.IntegerField()
+    job = serializers.IntegerField(allow_null=True)
     export = serializers.IntegerField()
+    reused = serializers.BooleanField(
+        help_text="true when an identical request (same format and options, unchanged data) already had this export"
+    )
 
 
 class ExportSerializer(serializers.ModelSerializer):
@@ -25,6 +28,10 @@ class ExportSerializer(serializers.ModelSerializer):
 
     state = serializers.ChoiceField(choices=ExportState.values)
     job = serializers.IntegerField(source="job_id", allow_null=True)
+    version = serializers.IntegerField(allow_null=True, help_text="set when done; the same content keeps its version")
+    same_as = serializers.IntegerField(
+        source="same_as_id", allow_null=True, help_text="the export that first held this content, when this one reused it"
+    )
     created_by = serializers.SerializerMethodField()
     download = serializers.SerializerMethodField()
 
@@ -32,6 +39,7 @@ class ExportSerializer(serializers.ModelSerializer):
         model = Export
         fields = [
             "id", "project", "format", "version", "state", "job", "filename", "content_type", "sha256", "size",
+            "content_sha256", "same_as", "first_exported_at", "current_at",
             "stats", "snapshot", "params", "error", "created_by", "created_at", "finished_at", "download",
         ]
         read_only_fields = fields

@@ -36,3 +36,13 @@ class Conflict(DomainError):
 
 class PermissionDenied(DomainError):
     status = 403
+
+
+class Gone(DomainError):
+    status = 410
+
+
+class TooManyRequests(DomainError):
+    """A quota is used up; the same request later may succeed."""
+
+    status = 429

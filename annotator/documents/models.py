@@ -7,11 +7,17 @@ from annotator.projects.models import Project
 
 
 class Document(models.Model):
-    """One imported article. ``content_hash`` keeps the same text out of a project twice."""
+    """One imported article. ``content_hash`` keeps the same text out of a project twice.
+
+    ``external_id`` and ``url`` are the article's identity outside Accord (the ``id`` and
+    ``url`` of an imported JSONL line or CSV row; empty when the file had none): exports carry
+    them, and :func:`annotator.exports.splits.document_key` keys the splits by them."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(max_length=1000)
     source = models.CharField(max_length=1000, blank=True, default="")
+    external_id = models.CharField(max_length=500, blank=True, default="")
+    url = models.CharField(max_length=2000, blank=True, default="")
     published = models.DateField(null=True, blank=True)
     text = models.TextField()
     meta = models.JSONField(default=dict, blank=True)

@@ -16,9 +16,11 @@ from pathlib import PurePath
 from typing import Any
 
 SUPPORTED = (".txt", ".jsonl", ".csv")
-KNOWN_FIELDS = {"title", "text", "source", "published", "meta"}
+KNOWN_FIELDS = {"id", "url", "title", "text", "source", "published", "meta"}
 MAX_JSON_DEPTH = 20
 MAX_TITLE_CHARS = 1000
+MAX_ID_CHARS = 500
+MAX_URL_CHARS = 2000
 # One file's line count is bounded too: a 50 MB file of one-character lines would otherwise
 # be a million-iteration parse before any other limit applies.
 MAX_LINES = 200_000
@@ -38,6 +40,8 @@ class ArticleIn:
     title: str
     text: str
     source: str = ""
+    external_id: str = ""  # the article's own ``id`` in the imported file
+    url: str = ""
     published: date | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     origin: str = ""  # "file:line", for messages
@@ -106,12 +110,27 @@ def _article(record: dict[str, Any], name: str, line: int | None, max_chars: int
     meta = record.get("meta") or {}
     if not isinstance(meta, dict):
         raise ArticleFileError(name, line, "meta must be an object")
-    # Extra fields (an id, a URL) are kept in meta rather than dropped.
+    external_id = record.get("id")
+    if external_id is None:
+        external_id = ""
+    if isinstance(external_id, bool) or not isinstance(external_id, (str, int)):
+        raise ArticleFileError(name, line, "id must be a string or a whole number")
+    external_id = str(external_id).strip()
+    if len(external_id) > MAX_ID_CHARS:
+        raise ArticleFileError(name, line, f"id is longer than {MAX_ID_CHARS} characters")
+    url = record.get("url") or ""
+    if not isinstance(url, str):
+        raise ArticleFileError(name, line, "url must be a string")
+    if len(url.strip()) > MAX_URL_CHARS:
+        raise ArticleFileError(name, line, f"url is longer than {MAX_URL_CHARS} characters")
+    # Other fields are kept in meta rather than dropped.
     extra = {k: v for k, v in record.items() if k not in KNOWN_FIELDS and v not in (None, "")}
     return ArticleIn(
         title=title.strip(),
         text=text,
         source=source.strip(),
+        external_id=external_id,
+        url=url.strip(),
         published=_parse_date(record.get("published"), name, line),
         meta={**extra, **meta},
         origin=f"{name}:{line}" if line else name,

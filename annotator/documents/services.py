@@ -101,6 +101,8 @@ def articles_store(
             project=project,
             title=a.title,
             source=a.source,
+            external_id=a.external_id,
+            url=a.url,
             published=a.published,
             text=a.text,
             meta=a.meta,
@@ -152,6 +154,7 @@ def _store_streaming(
                 position += 1
                 document_lines.append(
                     f"{document_id}\t{d.project_id}\t{copy_text(d.title)}\t{copy_text(d.source)}\t"
+                    f"{copy_text(d.external_id)}\t{copy_text(d.url)}\t"
                     f"{d.published.isoformat() if d.published else NULL}\t{copy_text(d.text)}\t"
                     f"{copy_text(orjson.dumps(d.meta).decode())}\t{d.content_hash}\t{len(sentences)}\t{now}\n"
                 )
@@ -205,7 +208,7 @@ def _store_batched(
     return document_ids, total
 
 
-DOCUMENT_COLUMNS = ("id", "project", "title", "source", "published", "text", "meta", "content_hash", "sentence_count", "created_at")
+DOCUMENT_COLUMNS = ("id", "project", "title", "source", "external_id", "url", "published", "text", "meta", "content_hash", "sentence_count", "created_at")
 SENTENCE_COLUMNS = ("project", "document", "index", "start", "end", "text", "tokens")
 NULL = "\\N"
 

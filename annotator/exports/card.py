@@ -171,13 +171,18 @@ def dataset_card(
 ) -> str:
     """The card text. ``project``: name, slug, guidelines_version, overlap, annotators (count);
     ``format_counts``: format → writer counters (snapped, excluded_overlapping, ...);
-    ``export``: version, exported_at, seed, formats (list), files note."""
+    ``export``: content_sha256, exported_at (when this content was first exported), seed,
+    formats (list). The card names no export number or current time, so the same data always
+    gives the same card."""
     entity_names = [e["name"] for e in schema.get("entity_types", [])]
     stance = schema.get("stance") or {}
     lines = [
-        f"# {project['name']} — gold dataset v{export['version']}",
+        f"# {project['name']} — gold dataset",
         "",
-        f"Exported by Accord from project `{project['slug']}` at {export['exported_at']} (UTC).",
+        f"Content SHA-256 `{export.get('content_sha256', '')}`: the version of this data (the SHA-256 of the"
+        " `SHA256SUMS` lines of every file but this card; the same data always has the same SHA and"
+        " version number). First exported by Accord from project"
+        f" `{project['slug']}` at {export['exported_at']} (UTC).",
         "",
         "## Loading",
         "",

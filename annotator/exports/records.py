@@ -17,7 +17,7 @@ from typing import Any
 from annotator.annotations.models import Annotation, AnnotationStatus
 from annotator.documents.models import Document
 from annotator.exports.formats import GoldRecord
-from annotator.exports.splits import assign_split
+from annotator.exports.splits import assign_split, document_key
 from annotator.gold.models import Gold
 from annotator.projects.models import Project
 
@@ -33,6 +33,11 @@ _FIELDS = (
     "sentence__document_id",
     "sentence__document__title",
     "sentence__document__source",
+    "sentence__document__external_id",
+    "sentence__document__url",
+    "sentence__document__published",
+    "sentence__document__meta",
+    "sentence__document__content_hash",
     "labels",
     "source",
     "confidence",
@@ -79,8 +84,10 @@ def gold_records(
 ) -> Iterator[GoldRecord]:
     """Yield one :class:`GoldRecord` per gold sentence of ``project``, in document order.
 
-    ``document.split`` is :func:`assign_split` of the document id with ``seed`` (stable across
-    re-exports). With ``include_raw`` each record carries ``raw``: every submitted annotation of
+    ``document.split`` is :func:`assign_split` of the document's stable ``key``
+    (:func:`document_key`: external id, else URL, else text hash) with ``seed``, so it is the
+    same across re-exports, projects and installations. The document dict carries the identity
+    fields ``key``, ``external_id``, ``url``, ``published`` (ISO date or None) and ``meta``. With ``include_raw`` each record carries ``raw``: every submitted annotation of
     the sentence (annotator username and its layers, ordered by username). With
     ``document_text`` the document dict carries the full ``text`` (brat needs it; drop it before
     handing records to writers that would copy it into every line).
@@ -99,15 +106,19 @@ def gold_records(
         raw = _raw_for([r[0] for r in chunk]) if include_raw else {}
         texts = _texts_for({r[6] for r in chunk}) if document_text else {}
         for (
-            sid, index, start, end, text, tokens, did, title, source,
+            sid, index, start, end, text, tokens, did, title, source, external_id, url, published, meta, chash,
             labels, gold_source, confidence, annotation_ids, by, at,
         ) in chunk:
+            key = document_key(external_id=external_id, url=url, content_hash=chash)
             split = splits.get(did)
             if split is None:
                 # only the current document's split is worth keeping: records are in document order
                 splits.clear()
-                split = splits[did] = assign_split(did, seed=seed)
-            document: dict[str, Any] = {"id": did, "title": title, "source": source, "split": split}
+                split = splits[did] = assign_split(key, seed=seed)
+            document: dict[str, Any] = {
+                "id": did, "key": key, "external_id": external_id, "url": url, "title": title, "source": source,
+                "published": published.isoformat() if published else None, "meta": meta or {}, "split": split,
+            }
             if document_text:
                 document["text"] = texts.get(did, "")
             record: dict[str, Any] = {

@@ -9,8 +9,10 @@ Shape of an export (all files written by the pure writers of :mod:`annotator.exp
   ``README.md`` (Hugging Face YAML + prose, see :mod:`annotator.exports.card`) and the manifest.
 
 Zips are deterministic (sorted members, fixed dates and modes), and no data file carries a
-timestamp, so re-exporting unchanged gold gives byte-identical files; only a bundle's card (and
-so its manifest) names the export time and version.
+timestamp, so re-exporting unchanged gold gives byte-identical files. The version is the
+content: ``content_sha256`` hashes the data files (every file but the manifest and a bundle's
+card); the card states that hash and when that content was first exported, so unchanged data
+gives the same card, the same zip and the same version (see :func:`export_run`).
 
 Everything is written in a private work folder and moved into place with one ``os.replace`` at
 the end: a partial file is never at the destination.
@@ -18,13 +20,17 @@ the end: a partial file is never at the destination.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import hashlib
+import json
 import logging
 import os
 import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,16 +39,17 @@ from django.db import transaction
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
-from annotator.core.errors import DomainError
+from annotator.core.errors import DomainError, TooManyRequests
 from annotator.documents.segment import tokenizer_version
 from annotator.exports.card import CardStats, card_metadata, dataset_card
 from annotator.exports.formats import ExportStats, GoldRecord, get_writer
-from annotator.exports.formats.hf import hf_features
-from annotator.exports.formats.manifest import sha256_file, write_manifest
+from annotator.exports.formats.hf import features_yaml_list, hf_features
+from annotator.exports.formats.manifest import content_sha256, file_entries, sha256_file, write_manifest
 from annotator.exports.models import Export, ExportFormat, ExportState
 from annotator.exports.records import gold_records, iso_utc
+from annotator.exports.selectors import export_data_key
 from annotator.gold.models import Gold
-from annotator.jobs.models import Job
+from annotator.jobs.models import Job, JobState
 from annotator.jobs.services import job_create
 from annotator.projects.models import Project, Role
 
@@ -55,6 +62,7 @@ BUNDLE_FORMATS: tuple[str, ...] = ("jsonl", "conll", "spacy", "hf", "brat", "sta
 SINGLE_FILE = {"jsonl": ("gold.jsonl", ".jsonl", "application/x-ndjson"),
                "stance-csv": ("stance.csv", ".csv", "text/csv; charset=utf-8")}
 ZIP_TYPE = "application/zip"
+CARD_NAME = "README.md"  # a bundle's dataset card: not a data file, so not in the content hash
 PROGRESS_EVERY = 2000
 SPACY_SHARD_SIZE = 2000  # Docs held in memory per split before a DocBin shard is written
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date zip can hold: no real time leaks in
@@ -111,39 +119,73 @@ def project_split_seed(project: Project) -> int:
     return int(getattr(project, "split_seed", 0) or 0)
 
 
-def export_start(*, project: Project, format: str, created_by: Any, raw: bool = False) -> Export:
-    """Create the next version of ``format`` for ``project`` and enqueue its job.
+def export_request_key(*, format: str, params: dict[str, Any], data_key: str) -> str:
+    """What makes two export requests identical: format, options and the data they read."""
+    blob = json.dumps({"format": format, "params": params, "data": data_key}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _active(queryset: Any) -> Any:
+    """Exports whose job may still run (a job the sweep gave up on does not count)."""
+    return queryset.filter(state__in=[ExportState.QUEUED, ExportState.RUNNING],
+                           job__state__in=[JobState.QUEUED, JobState.RUNNING])
+
+
+def export_start(
+    *, project: Project, format: str, created_by: Any, raw: bool = False, seed: int | None = None,
+    enqueue: bool = True, enforce_quota: bool = True,
+) -> Export:
+    """Start an export of ``format`` for ``project``, or return the identical one that exists.
 
     Preconditions: ``format`` is an :class:`ExportFormat` value and the project has gold
-    (else :class:`DomainError` naming the field). The project row is locked while the version
-    number is chosen, so two concurrent starts get different versions (the unique constraint
-    backs this). Enqueues ``export_job(job.id)`` after commit. Not idempotent by design: each
-    call is a new export version.
+    (else :class:`DomainError` naming the field).
+
+    Deduplication: a request with the same format and options while the project's data is
+    unchanged (:func:`export_data_key`) returns the existing export instead of a new one (queued,
+    running or done; ``export.reused`` is True), so repeating a request costs nothing. Otherwise
+    a new Export row and its job are created; with ``enqueue`` the job is enqueued after commit
+    (the command line runs it in the foreground instead). The new row has no version yet: the
+    job gives it one when it finishes (see :func:`export_run`).
+
+    Quota: with ``enforce_quota``, a project with ``EXPORT_MAX_ACTIVE_JOBS`` export jobs queued
+    or running refuses another with :class:`TooManyRequests` (429). The project row is locked
+    while this is decided, so concurrent requests are counted one at a time. Safe to call twice.
     """
     from annotator.exports.tasks import export_job  # tasks import this module
 
     _check_format(format)
     _check_has_gold(project)
+    params = {"seed": project_split_seed(project) if seed is None else int(seed), "raw": bool(raw)}
     with transaction.atomic():
         Project.objects.select_for_update().filter(pk=project.pk).first()
-        latest = Export.objects.filter(project=project, format=format).aggregate(v=Max("version"))["v"] or 0
-        version = latest + 1
-        filename = export_filename(slug=project.slug, format=format, version=version)
+        key = export_request_key(format=format, params=params, data_key=export_data_key(project=project))
+        same = Export.objects.filter(project=project, format=format, request_key=key)
+        existing = (same.filter(state=ExportState.DONE) | _active(same)).order_by("-id").first()
+        if existing is not None:
+            existing.reused = True
+            return existing
+        if enforce_quota:
+            running = _active(Export.objects.filter(project=project)).count()
+            if running >= settings.EXPORT_MAX_ACTIVE_JOBS:
+                raise TooManyRequests(
+                    f"project {project.slug!r} already has {running} export jobs queued or running (the limit is "
+                    f"{settings.EXPORT_MAX_ACTIVE_JOBS}); try again when one has finished",
+                    field="format",
+                )
         export = Export.objects.create(
             project=project,
             format=format,
-            version=version,
-            params={"seed": project_split_seed(project), "raw": bool(raw)},
-            filename=filename,
+            params=params,
+            request_key=key,
             content_type=export_content_type(format),
             created_by=created_by,
         )
         job = job_create(
             kind=EXPORT_JOB_KIND,
             project=project,
-            params={"export": export.pk, "format": format, "version": version},
+            params={"export": export.pk, "format": format},
             created_by=created_by,
-            enqueue=lambda job_id: export_job.delay(job_id),
+            enqueue=(lambda job_id: export_job.delay(job_id)) if enqueue else (lambda job_id: None),
         )
         export.job = job
         export.save(update_fields=["job"])
@@ -153,54 +195,160 @@ def export_start(*, project: Project, format: str, created_by: Any, raw: bool = 
 # --- running -------------------------------------------------------------------------------------
 
 
-def export_run(*, export_id: int, progress: Progress = _no_progress) -> Export:
-    """Build the export's file and mark it done.
+class _ContentExists(Exception):
+    """Raised inside a build when its content is an existing version's: nothing to package."""
 
-    Safe to run twice: a done export is returned untouched; otherwise the file is rebuilt in a
-    fresh work folder and moved to the same deterministic path (replacing a copy a crashed run
-    may have moved there), and the row is updated once. So one Export row, one file.
+
+def _owner(*, project: Project, format: str, content: str) -> Export | None:
+    """The version that holds ``content`` (done or expired), if any."""
+    return Export.objects.filter(project=project, format=format, content_sha256=content, same_as__isnull=True).first()
+
+
+def _has_file(export: Export) -> bool:
+    return export.state == ExportState.DONE and bool(export.path) and export_absolute_path(export).is_file()
+
+
+def export_run(*, export_id: int, progress: Progress = _no_progress) -> Export:
+    """Build the export's files and resolve it to a version.
+
+    Builds the data files in a private work folder and hashes them (the content SHA-256). When a
+    version of this project and format already holds that content, this export becomes an alias
+    of it (same version, file and checksums; nothing is written). Otherwise the card, manifest and
+    zip are written, and under the project's row lock the next version number is taken and the
+    file moved into place in the same transaction that marks the export done, so a failed export
+    never takes a number. A version whose file retention deleted is rebuilt byte for byte (its
+    card keeps the time its content was first exported) and comes back under its old number.
+    Then superseded versions beyond ``EXPORT_KEEP_VERSIONS`` are expired.
+
+    Safe to run twice: a done export is returned untouched; otherwise the work is redone in a
+    fresh folder, and the deterministic version path is simply replaced. So one Export row, one
+    file.
     """
     with transaction.atomic():
         export = Export.objects.select_for_update().select_related("project").get(pk=export_id)
-        if export.state == ExportState.DONE:
+        if export.state in (ExportState.DONE, ExportState.EXPIRED):
             return export
+        project = export.project
         export.state = ExportState.RUNNING
-        export.save(update_fields=["state"])
-    project = export.project
-    relative = export_relative_path(
-        project_id=project.pk, format=export.format, version=export.version, filename=export.filename
-    )
-    target = Path(settings.MEDIA_ROOT) / relative
+        # the data this build reads (a queued job reads newer data than its request saw)
+        export.request_key = export_request_key(
+            format=export.format, params=export.params, data_key=export_data_key(project=project)
+        )
+        export.save(update_fields=["state", "request_key"])
     work_root = Path(settings.MEDIA_ROOT) / EXPORTS_DIR / ".work"
-    result = export_build(
-        project=project,
-        format=export.format,
-        out_path=target,
-        version=export.version,
-        seed=export.params.get("seed", 0),
-        raw=export.params.get("raw", False),
-        work_root=work_root,
-        progress=progress,
-    )
-    Export.objects.filter(pk=export.pk).update(
-        state=ExportState.DONE,
-        path=relative,
-        sha256=result["sha256"],
-        size=result["size"],
-        stats=result["stats"],
-        snapshot=result["snapshot"],
-        error="",
-        finished_at=timezone.now(),
-    )
+    work_root.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".run-", dir=work_root))
+    found: dict[str, Any] = {}
+
+    def on_content(content: str) -> datetime | None:
+        found["content"] = content
+        owner = _owner(project=project, format=export.format, content=content)
+        if owner is not None and _has_file(owner):
+            raise _ContentExists
+        found["first"] = owner.first_exported_at if owner is not None else None
+        return found["first"]
+
+    try:
+        try:
+            result = export_build(
+                project=project, format=export.format, out_path=work / "file",
+                seed=export.params.get("seed", 0), raw=export.params.get("raw", False),
+                work_root=work, progress=progress, on_content=on_content,
+            )
+        except _ContentExists:
+            result = None
+        with transaction.atomic():
+            Project.objects.select_for_update().filter(pk=project.pk).first()
+            _finish(export=export, content=found["content"], result=result, built=work / "file",
+                    first_exported_at=found.get("first"))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    export_expire_superseded(project=project, format=export.format)
     export.refresh_from_db()
     return export
 
 
-def export_fail(*, export_id: int, error: str) -> None:
-    """Mark an unfinished export failed (a done export stays done)."""
-    Export.objects.filter(pk=export_id).exclude(state=ExportState.DONE).update(
-        state=ExportState.FAILED, error=error[:2000], finished_at=timezone.now()
+def _finish(
+    *, export: Export, content: str, result: dict[str, Any] | None, built: Path, first_exported_at: datetime | None
+) -> None:
+    """Under the project lock: make ``export`` an alias of the version holding ``content``, bring
+    back an expired one, or give it the next version number and move ``built`` into place."""
+    now = timezone.now()
+    project = export.project
+    owner = _owner(project=project, format=export.format, content=content)
+    if owner is not None and _has_file(owner):
+        _alias(export=export, owner=owner, now=now)
+        return
+    if result is None:  # the owner lost its file after the build checked: build again
+        raise RuntimeError("the version holding this content lost its file during the export; run it again")
+    if owner is not None:  # expired: the rebuilt file is its file again
+        target = export_absolute_path(owner)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(built, target)
+        Export.objects.filter(pk=owner.pk).update(
+            state=ExportState.DONE, sha256=result["sha256"], size=result["size"], current_at=now
+        )
+        owner.refresh_from_db()
+        _alias(export=export, owner=owner, now=now)
+        return
+    latest = (
+        Export.objects.filter(project=project, format=export.format, same_as__isnull=True).aggregate(v=Max("version"))["v"]
+        or 0
     )
+    version = latest + 1
+    filename = export_filename(slug=project.slug, format=export.format, version=version)
+    relative = export_relative_path(project_id=project.pk, format=export.format, version=version, filename=filename)
+    target = Path(settings.MEDIA_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(built, target)
+    Export.objects.filter(pk=export.pk).update(
+        state=ExportState.DONE, version=version, filename=filename, path=relative,
+        sha256=result["sha256"], size=result["size"], content_sha256=content,
+        stats=result["stats"], snapshot=result["snapshot"], error="",
+        first_exported_at=result["first_exported_at"], current_at=now, finished_at=now,
+    )
+
+
+def _alias(*, export: Export, owner: Export, now: datetime) -> None:
+    Export.objects.filter(pk=owner.pk).update(current_at=now)
+    Export.objects.filter(pk=export.pk).update(
+        state=ExportState.DONE, version=owner.version, same_as=owner, filename=owner.filename, path=owner.path,
+        sha256=owner.sha256, size=owner.size, content_sha256=owner.content_sha256, stats=owner.stats,
+        snapshot=owner.snapshot, error="", first_exported_at=owner.first_exported_at, current_at=now,
+        finished_at=now,
+    )
+
+
+def export_fail(*, export_id: int, error: str) -> None:
+    """Mark an unfinished export failed (a done export stays done). It has no version number."""
+    Export.objects.filter(pk=export_id).exclude(state__in=[ExportState.DONE, ExportState.EXPIRED]).update(
+        state=ExportState.FAILED, version=None, error=error[:2000], finished_at=timezone.now()
+    )
+
+
+def export_expire_superseded(*, project: Project, format: str, keep: int | None = None) -> list[int]:
+    """Retention: keep the ``keep`` (default ``EXPORT_KEEP_VERSIONS``; 0 keeps all) versions of
+    ``format`` most recently current; the others become ``expired``: their file is deleted, their
+    rows (and their aliases') stay, with version, checksums and stats, as history. Returns the
+    expired version numbers. Safe to run twice and concurrently (under the project's row lock)."""
+    keep = settings.EXPORT_KEEP_VERSIONS if keep is None else keep
+    if keep <= 0:
+        return []
+    with transaction.atomic():
+        Project.objects.select_for_update().filter(pk=project.pk).first()
+        owners = Export.objects.filter(project=project, format=format, same_as__isnull=True, state=ExportState.DONE)
+        old = list(owners.order_by("-current_at", "-version")[keep:])
+        if not old:
+            return []
+        Export.objects.filter(project=project, format=format, version__in=[e.version for e in old]).update(
+            state=ExportState.EXPIRED
+        )
+    for export in old:
+        path = export_absolute_path(export)
+        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.parent.rmdir()
+    return sorted(int(e.version or 0) for e in old)
 
 
 def export_snapshot(*, project: Project) -> dict[str, Any]:
@@ -233,6 +381,7 @@ def export_build(
     raw: bool = False,
     work_root: Path | None = None,
     progress: Progress = _no_progress,
+    on_content: Callable[[str], datetime | None] | None = None,
 ) -> dict[str, Any]:
     """Write the ``format`` export of ``project``'s gold to the file ``out_path``.
 
@@ -240,7 +389,12 @@ def export_build(
     under ``work_root`` (default: next to ``out_path``; it must be on the same file system),
     then moves the one finished file to ``out_path`` atomically. On any error nothing is left at
     ``out_path`` (an older file there is untouched) and the work folder is removed.
-    Returns ``{"sha256", "size", "stats", "snapshot"}``.
+
+    Once the data files are written their content SHA-256 is known; ``on_content(content)``
+    returns when that content was first exported (None: now), which the card states, and may
+    raise to stop before packaging. ``version`` is unused (the card names the content, not a
+    number) and kept for callers. Returns ``{"sha256", "size", "content_sha256",
+    "first_exported_at", "stats", "snapshot"}``.
     """
     _check_format(format)
     _check_has_gold(project)
@@ -251,8 +405,10 @@ def export_build(
     work = Path(tempfile.mkdtemp(prefix=".export-", dir=work_root))
     try:
         snapshot = export_snapshot(project=project)
-        stats = _write(project=project, format=format, work=work, version=version, seed=seed, raw=raw,
-                       total=snapshot["gold_sentences"], progress=progress)
+        stats, content, first = _write(
+            project=project, format=format, work=work, seed=seed, raw=raw, total=snapshot["gold_sentences"],
+            progress=progress, on_content=on_content,
+        )
         produced = work / "result"
         progress(0.97, "checksumming")
         digest = sha256_file(produced)
@@ -260,13 +416,14 @@ def export_build(
         os.replace(produced, out_path)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return {"sha256": digest, "size": size, "stats": stats, "snapshot": {**snapshot, "seed": seed, "raw": raw}}
+    return {"sha256": digest, "size": size, "content_sha256": content, "first_exported_at": first, "stats": stats,
+            "snapshot": {**snapshot, "seed": seed, "raw": raw}}
 
 
 def _write(
-    *, project: Project, format: str, work: Path, version: int | None, seed: int, raw: bool, total: int,
-    progress: Progress,
-) -> dict[str, Any]:
+    *, project: Project, format: str, work: Path, seed: int, raw: bool, total: int, progress: Progress,
+    on_content: Callable[[str], datetime | None] | None,
+) -> tuple[dict[str, Any], str, datetime]:
     data = work / "data"
     data.mkdir()
     schema = dict(project.label_schema or {})
@@ -281,27 +438,34 @@ def _write(
         writer_stats = _fan_out(records, targets, schema, card_stats=card_stats, splits_csv=data / "splits.csv")
     else:
         writer_stats = _fan_out(records, {format: data}, schema, card_stats=card_stats, splits_csv=None)
+    entries = file_entries(data)
+    card_excluded = (CARD_NAME,) if format == ExportFormat.BUNDLE else ()
+    content = content_sha256(e for e in entries if e["path"] not in card_excluded)
+    first = (on_content(content) if on_content is not None else None) or timezone.now()
     result = work / "result"
     if format in SINGLE_FILE:
         os.replace(data / SINGLE_FILE[format][0], result)
     else:
         if format == ExportFormat.BUNDLE:
             progress(0.95, "writing the dataset card")
-            (data / "README.md").write_text(
+            card = data / CARD_NAME
+            card.write_text(
                 _card(project=project, schema=schema, stats=card_stats, writer_stats=writer_stats,
-                      hf_dir=data / "hf", version=version, seed=seed, formats=formats),
+                      hf_dir=data / "hf", content=content, first_exported_at=first, seed=seed, formats=formats),
                 encoding="utf-8", newline="\n",
             )
-        write_manifest(data)
+            entries.append({"path": CARD_NAME, "bytes": card.stat().st_size, "sha256": sha256_file(card)})
+        write_manifest(data, entries=entries, content=content, content_excludes=card_excluded)
         progress(0.96, "zipping")
         zip_folder(data, result)
-    return {
+    stats = {
         "sentences": sum(card_stats.sentences.values()),
         "splits": card_stats.as_dict(),
         "formats": {name: s.as_dict() for name, s in writer_stats.items()},
         "snapped": max((s.counts.get("snapped", 0) for s in writer_stats.values()), default=0),
         "excluded_overlapping": max((s.counts.get("excluded_overlapping", 0) for s in writer_stats.values()), default=0),
     }
+    return stats, content, first
 
 
 def _counted(records: Iterator[GoldRecord], total: int, progress: Progress) -> Iterator[GoldRecord]:
@@ -377,9 +541,9 @@ def latest_agreement_report(*, project: Project) -> dict[str, Any] | None:
 
 def _card(
     *, project: Project, schema: dict[str, Any], stats: CardStats, writer_stats: dict[str, ExportStats],
-    hf_dir: Path, version: int | None, seed: int, formats: tuple[str, ...],
+    hf_dir: Path, content: str, first_exported_at: datetime, seed: int, formats: tuple[str, ...],
 ) -> str:
-    features = {name: f._to_yaml_list() for name, f in hf_features(schema).items()}  # type: ignore[arg-type]
+    features = {name: features_yaml_list(f) for name, f in hf_features(schema).items()}  # type: ignore[arg-type]
     hf_splits: dict[str, dict[str, int]] = {}
     hf_bytes: dict[str, dict[str, int]] = {}
     for config in ("ner", "stance"):
@@ -402,8 +566,8 @@ def _card(
         format_counts={name: dict(s.counts) for name, s in writer_stats.items()},
         agreement=latest_agreement_report(project=project),
         tokenizer=tokenizer_version(),
-        export={"version": version if version is not None else "(command line)",
-                "exported_at": iso_utc(timezone.now()), "seed": seed, "formats": list(formats)},
+        export={"content_sha256": content, "exported_at": iso_utc(first_exported_at), "seed": seed,
+                "formats": list(formats)},
     )
 
 

@@ -1,10 +1,14 @@
 """Train/dev/test assignment by document, stable across re-exports (pure, no Django).
 
-A document's split depends only on ``(seed, document id)`` and the ratios:
-``sha256(f"{seed}:{document_id}")`` → a number in [0, 1) → the split whose cumulative ratio
+A document's split depends only on ``(seed, document key)`` and the ratios:
+``sha256(f"{seed}:{key}")`` → a number in [0, 1) → the split whose cumulative ratio
 interval holds it. Adding or removing other documents never moves a document; changing the seed
 or the ratios does. All sentences of a document share its split, so no document is in two
 splits.
+
+The key is :func:`document_key`: the article's own id from the import, else its URL, else the
+hash of its text. It never involves a database id, so the same corpus imported into two projects
+(or two installations) gets the same splits with the same seed.
 """
 
 from __future__ import annotations
@@ -20,6 +24,20 @@ DEFAULT_RATIOS: tuple[tuple[str, float], ...] = (
     ("test", 0.1),
 )
 SPLITS_CSV = "splits.csv"
+
+
+def document_key(*, external_id: str = "", url: str = "", content_hash: str = "") -> str:
+    """A document's stable key: ``id:<external id>``, else ``url:<url>``, else
+    ``sha256:<content hash>`` (the hash of the text with whitespace runs collapsed, see
+    :func:`annotator.documents.parsing.content_hash`). The prefix keeps an id from ever
+    colliding with a URL or a hash."""
+    if external_id:
+        return f"id:{external_id}"
+    if url:
+        return f"url:{url}"
+    if content_hash:
+        return f"sha256:{content_hash}"
+    raise ValueError("a document key needs an external id, a URL or a content hash")
 
 
 def split_bucket(document_id: object, *, seed: int | str = 0) -> float:

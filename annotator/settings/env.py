@@ -58,6 +58,10 @@ EMAIL_USE_TLS = _bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "accord@localhost")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(VAR_DIR / "media")))
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+# Exports: running or queued export jobs per project (one more is a 429), and finished
+# versions kept per project and format (older ones' files are deleted, their rows kept).
+EXPORT_MAX_ACTIVE_JOBS = int(os.environ.get("EXPORT_MAX_ACTIVE_JOBS", "2"))
+EXPORT_KEEP_VERSIONS = int(os.environ.get("EXPORT_KEEP_VERSIONS", "5"))
 CI = _bool("CI", False)
 # Test-only: where the test suite finds its real services (tests/ and annotator.settings.test).
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")

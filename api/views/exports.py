@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotator.core.errors import Conflict, NotFound
+from annotator.core.errors import Conflict, Gone, NotFound
 from annotator.exports.models import Export, ExportFormat, ExportState
 from annotator.exports.selectors import export_get, export_latest, exports_of
 from annotator.exports.services import export_absolute_path, export_start
@@ -36,6 +36,7 @@ DOWNLOAD = {
     403: ErrorSerializer,
     404: ErrorSerializer,
     409: OpenApiResponse(ErrorSerializer, description="the export is not finished (or failed)"),
+    410: OpenApiResponse(ErrorSerializer, description="the version expired: retention deleted its file"),
 }
 
 
@@ -54,6 +55,9 @@ def _export_for(request: Request, export_id: int) -> Export:
 
 
 def _file_response(export: Export) -> FileResponse:
+    if export.state == ExportState.EXPIRED:
+        raise Gone(f"export {export.pk} (version {export.version}) expired: only the newest versions are kept;"
+                   " export again or download the latest")
     if export.state != ExportState.DONE:
         detail = f"export {export.pk} is {export.state}" + (f": {export.error}" if export.error else "; try again when it is done")
         raise Conflict(detail)
@@ -63,6 +67,7 @@ def _file_response(export: Export) -> FileResponse:
     response = FileResponse(path.open("rb"), as_attachment=True, filename=export.filename,
                             content_type=export.content_type)
     response["X-Checksum-SHA256"] = export.sha256
+    response["X-Content-SHA256"] = export.content_sha256
     return response
 
 
@@ -77,7 +82,8 @@ class ProjectExportsView(ListAPIView):
 
     @extend_schema(
         request=ExportStartSerializer,
-        responses={202: ExportStartedSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
+        responses={202: ExportStartedSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer,
+                   429: OpenApiResponse(ErrorSerializer, description="the project's export jobs quota is in use")},
     )
     def post(self, request: Request, pk: int) -> Response:
         project = project_for(request, pk)
@@ -85,7 +91,8 @@ class ProjectExportsView(ListAPIView):
         data.is_valid(raise_exception=True)
         export = export_start(project=project, format=data.validated_data["format"], created_by=request.user,
                               raw=data.validated_data["raw"])
-        return Response({"job": export.job_id, "export": export.pk}, status=status.HTTP_202_ACCEPTED)
+        return Response({"job": export.job_id, "export": export.pk, "reused": export.reused},
+                        status=status.HTTP_202_ACCEPTED)
 
 
 class ExportDetailView(APIView):
@@ -106,6 +113,19 @@ class ExportDownloadView(APIView):
     @extend_schema(responses=DOWNLOAD)
     def get(self, request: Request, export_id: int) -> FileResponse:
         return _file_response(_export_for(request, export_id))
+
+
+class LatestExportView(APIView):
+    """The newest finished export of a format (its state, sha256, content_sha256); 404 when none."""
+
+    permission_classes = [IsAuthenticated & (IsLead | IsViewer)]
+
+    @extend_schema(responses={200: ExportSerializer, 403: ErrorSerializer, 404: ErrorSerializer})
+    def get(self, request: Request, pk: int, export_format: str) -> Response:
+        project = project_for(request, pk)
+        if export_format not in ExportFormat.values:
+            raise Http404(f"unknown export format {export_format!r}")
+        return Response(ExportSerializer(export_latest(project=project, format=export_format)).data)
 
 
 class LatestExportDownloadView(APIView):

@@ -22,10 +22,21 @@ def test_txt_first_non_empty_line_is_the_title():
 
 
 def test_jsonl_reads_fields_and_keeps_extra_ones_in_meta():
-    data = '{"title": "T", "text": "Body.", "source": "AP", "published": "2024-10-24", "meta": {"a": 1}, "url": "u"}\n\n'
+    data = '{"title": "T", "text": "Body.", "source": "AP", "published": "2024-10-24", "meta": {"a": 1}, "lang": "en"}\n\n'
     [article] = parse("a.jsonl", data.encode())
     assert (article.title, article.source, str(article.published)) == ("T", "AP", "2024-10-24")
-    assert article.meta == {"a": 1, "url": "u"}
+    assert article.meta == {"a": 1, "lang": "en"}
+
+
+def test_jsonl_and_csv_keep_the_articles_own_id_and_url_as_identity_fields():
+    data = '{"id": 17, "url": " https://ex.org/a ", "title": "T", "text": "Body."}\n{"id": "ap-2", "title": "U", "text": "More."}\n'
+    first, second = parse("a.jsonl", data.encode())
+    assert (first.external_id, first.url, first.meta) == ("17", "https://ex.org/a", {})
+    assert (second.external_id, second.url) == ("ap-2", "")
+    [row] = parse("a.csv", b"id,url,title,text\nx-1,https://ex.org/b,T,Body.\n")
+    assert (row.external_id, row.url, row.meta) == ("x-1", "https://ex.org/b", {})
+    [plain] = parse("a.txt", b"Title\nBody.\n")
+    assert (plain.external_id, plain.url) == ("", "")
 
 
 def test_csv_reads_title_and_text_columns_with_embedded_newlines():
@@ -45,6 +56,8 @@ def test_csv_reads_title_and_text_columns_with_embedded_newlines():
         ("a.jsonl", b'{"text": "x"}\n', 1, "missing title"),
         ("a.jsonl", b'{"title": "a", "text": "x", "published": "yesterday"}\n', 1, "not an ISO date"),
         ("a.jsonl", b'{"title": "a", "text": "x", "meta": [1]}\n', 1, "meta must be an object"),
+        ("a.jsonl", b'{"title": "a", "text": "x", "id": true}\n', 1, "id must be a string or a whole number"),
+        ("a.jsonl", b'{"title": "a", "text": "x", "url": 3}\n', 1, "url must be a string"),
         ("a.jsonl", b'{"title": "a", "text": "x", "meta": ' + b'{"a": ' * 30 + b"1" + b"}" * 31 + b"\n", 1, "nested deeper"),
         ("a.txt", b"Title\nok\n\xff\xfe broken\n", 3, "not valid UTF-8"),
         ("a.txt", b"Only a title\n\n", 1, "no article text"),

@@ -7,7 +7,15 @@ import hashlib
 from pathlib import Path
 
 from annotator.exports.formats.manifest import write_manifest
-from annotator.exports.splits import assign_split, write_splits_csv
+from annotator.exports.splits import assign_split, document_key, write_splits_csv
+
+
+def test_document_key_prefers_the_external_id_then_the_url_then_the_text_hash() -> None:
+    assert document_key(external_id="ap-1", url="https://x", content_hash="ab") == "id:ap-1"
+    assert document_key(url="https://x", content_hash="ab") == "url:https://x"
+    assert document_key(content_hash="ab") == "sha256:ab"
+    # the split depends on the key only: no database id is involved
+    assert assign_split(document_key(content_hash="ab"), seed=3) == assign_split("sha256:ab", seed=3)
 
 
 def test_document_keeps_its_split_when_others_are_added() -> None:

@@ -34,8 +34,8 @@ def test_starting_an_export_by_role(demo_gold, media_root, django_capture_on_com
     assert response.status_code in ((401, 403) if who is None else (status,)), response.content
     if status == 202 and who:
         export = Export.objects.get(pk=response.json()["export"])
-        assert response.json() == {"job": export.job_id, "export": export.pk}
-        assert export.state == ExportState.QUEUED and export.version == 1
+        assert response.json() == {"job": export.job_id, "export": export.pk, "reused": False}
+        assert export.state == ExportState.QUEUED and export.version is None  # numbered when done
 
 
 def test_bad_format_is_a_400_naming_the_field(demo_gold, django_capture_on_commit_callbacks):
@@ -88,15 +88,16 @@ def test_download_is_refused_while_the_export_is_not_done(demo_gold, media_root,
 
 
 def test_export_list_is_paginated_with_a_fixed_number_of_queries(
-    demo_gold, media_root, django_capture_on_commit_callbacks, django_assert_max_num_queries
+    demo_gold, media_root, django_capture_on_commit_callbacks, django_assert_max_num_queries, settings
 ):
     project, users = demo_gold
-    for fmt in ("jsonl", "conll", "jsonl", "bundle", "hf"):
+    settings.EXPORT_MAX_ACTIVE_JOBS = 10
+    for fmt in ("jsonl", "conll", "stance-csv", "bundle", "hf"):
         _start(project, users["lead"], django_capture_on_commit_callbacks, fmt=fmt)
     client = client_for(users["lead"])
     with django_assert_max_num_queries(6):  # role, project (x2: permission, view), count, page
         response = client.get(f"/api/projects/{project.pk}/exports/?page_size=3")
     page = response.json()
     assert page["count"] == 5 and len(page["results"]) == 3 and page["next"]
-    assert [r["format"] for r in page["results"]] == ["hf", "bundle", "jsonl"]
-    assert page["results"][2]["version"] == 2 and page["results"][0]["created_by"] == users["lead"].username
+    assert [r["format"] for r in page["results"]] == ["hf", "bundle", "stance-csv"]
+    assert page["results"][2]["version"] is None and page["results"][0]["created_by"] == users["lead"].username

@@ -13,7 +13,7 @@ from annotator.gold.models import Gold
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 
-def test_export_gold_writes_the_file_and_says_what_it_wrote(demo_gold, tmp_path):
+def test_export_gold_writes_the_file_and_says_what_it_wrote(demo_gold, media_root, tmp_path):
     out = io.StringIO()
     call_command("export_gold", "demo", "--format", "jsonl", "--out", str(tmp_path / "gold.jsonl"), stdout=out,
                  stderr=io.StringIO())
@@ -34,7 +34,9 @@ def test_export_gold_writes_the_file_and_says_what_it_wrote(demo_gold, tmp_path)
         (["demo", "--format", "jsonl", "--no-gold"], "has no gold sentences"),
     ],
 )
-def test_export_gold_fails_clearly_and_writes_nothing(demo_gold, tmp_path, args, message):
+def test_export_gold_fails_clearly_and_writes_nothing(demo_gold, media_root, tmp_path, args, message):
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
     out = tmp_path / "gold.jsonl"
     if "--out-missing" in args:
         args.remove("--out-missing")

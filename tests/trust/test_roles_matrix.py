@@ -97,6 +97,8 @@ TABLE: dict[tuple[str, str], tuple[Callable[[World], dict], Body | None, dict[st
     ("project-exports", "get"): (lambda w: {"pk": w.project.pk}, None, project_route(200, 403, 200)),
     ("project-exports", "post"): (lambda w: {"pk": w.project.pk}, lambda w, r: {"format": "conll"},
                                   project_route(202, 403, 202)),
+    ("export-latest", "get"): (lambda w: {"pk": w.project.pk, "export_format": "jsonl"}, None,
+                               project_route(200, 403, 200)),
     ("export-latest-download", "get"): (lambda w: {"pk": w.project.pk, "export_format": "jsonl"}, None,
                                         project_route(200, 403, 200)),
     ("export", "get"): (lambda w: {"export_id": w.export.pk}, None, project_route(200, 403, 200)),

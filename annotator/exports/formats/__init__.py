@@ -66,6 +66,12 @@ class DocumentInfo(TypedDict):
     id: int
     title: str
     source: NotRequired[str]
+    # identity outside Accord (see annotator.exports.splits.document_key)
+    key: NotRequired[str]
+    external_id: NotRequired[str]
+    url: NotRequired[str]
+    published: NotRequired[str | None]  # ISO date
+    meta: NotRequired[dict[str, Any]]
     split: NotRequired[str]
     # Full document text; when present brat writes it verbatim instead of rebuilding it.
     text: NotRequired[str]

@@ -19,14 +19,19 @@ Per document ``<document id>.txt`` and ``<document id>.ann``:
   the fragments joined by a space, which is what brat checks.
 
 Every ``T`` line's text equals the ``.txt`` slice (fragments joined by a space).
+The document's identity (stable ``key``, ``external_id``, ``url``, ``published``, ``meta`` as
+JSON) is an ``AnnotatorNotes`` line on the document's first ``T`` (brat notes need a target; a
+document without any ``T`` is counted as ``identity_note_skipped``).
 Stance (sentence-level) has no brat equivalent and is not written; ``[attributes]`` is empty.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from annotator.exports.formats import ExportStats, GoldRecord, LabelSchema
 from annotator.exports.formats._common import entity_labels, run_writer, safe_filename
@@ -90,6 +95,17 @@ def rebuild_text(sentences: Sequence[tuple[int, str]]) -> str:
         parts.append(text)
         pos = start + len(text)
     return "".join(parts)
+
+
+def identity_note(document: Any) -> str:
+    """``key=…; external_id=…; url=…; published=…; meta={…}`` on one line (empty values left out)."""
+    parts = []
+    for field in ("key", "external_id", "url", "published"):
+        if document.get(field):
+            parts.append(f"{field}={document[field]}")
+    if document.get("meta"):
+        parts.append("meta=" + json.dumps(document["meta"], ensure_ascii=False, sort_keys=True))
+    return _LINE_BREAKS.sub(" ", "; ".join(parts).replace("\t", " "))
 
 
 class BratWriter:
@@ -210,6 +226,11 @@ class BratWriter:
                 self.stats.counts["events"] += 1
             self.stats.counts["sentences"] += 1
 
+        note = identity_note(document)
+        if note and counter["T"]:
+            lines.append(f"#1\tAnnotatorNotes T1\t{note}")
+        elif note:
+            self.stats.problem("identity_note_skipped", detail=str(document["id"]))
         name = safe_filename(document["id"])
         (self.out_dir / f"{name}.txt").write_text(text, encoding="utf-8", newline="")
         (self.out_dir / f"{name}.ann").write_text(

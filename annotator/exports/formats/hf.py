@@ -9,10 +9,12 @@ Layout::
     stance/<split>.parquet    text, target, label: ClassLabel(schema stance labels)
     stance/<split>.jsonl
 
-Both configs also carry ``document_id`` and ``sentence_id``. Parquet files are written in
-row batches with ``pyarrow.parquet.ParquetWriter`` (streaming) and carry the ``datasets``
-``Features`` in the Arrow schema metadata (``huggingface`` key), so ``ClassLabel`` names survive
-loading. Only splits that received rows are written and listed in ``README.md``. Entity tags are
+Both configs also carry ``document_id``, ``sentence_id`` and the document's identity
+(:data:`IDENTITY_COLUMNS`: stable key, external id, URL, publication date, meta as JSON text).
+Parquet files are written in row batches with ``pyarrow.parquet.ParquetWriter`` (streaming) and
+carry the ``datasets`` ``Features`` in the Arrow schema metadata (``huggingface`` key), so
+``ClassLabel`` names survive loading; the features are plain dicts, so exporting does not need
+``datasets`` installed. Only splits that received rows are written and listed in ``README.md``. Entity tags are
 made exactly as in the ``conll`` format (snapping, overlap rule); an entity label not in the
 schema is counted as ``unknown_entity_label`` and left as ``O``; a stance label not in the schema
 is counted as ``unknown_stance_label`` and the row is left out.
@@ -36,6 +38,7 @@ from annotator.exports.formats._common import (
     run_writer,
 )
 from annotator.exports.formats.conll import sentence_bio
+from annotator.exports.formats.frontmatter import front_matter
 
 CONFIGS = ("ner", "stance")
 BATCH_ROWS = 2_000
@@ -49,30 +52,96 @@ def ner_tag_names(schema: LabelSchema) -> list[str]:
     return names
 
 
-def hf_features(schema: LabelSchema) -> dict[str, Any]:
-    """``datasets.Features`` per config (imported lazily: ``datasets`` is slow to import)."""
-    from datasets import ClassLabel, Features, Sequence, Value
+# Features are written as ``datasets`` writes them (``Features.to_dict()`` in the Parquet
+# schema's ``huggingface`` metadata, ``Features._to_yaml_list()`` in the card), from plain
+# dicts: exporting must not need ``datasets`` (a test-only package) installed.
+_STRING = {"dtype": "string", "_type": "Value"}
+_INT64 = {"dtype": "int64", "_type": "Value"}
+# the document's identity in every row (see annotator.exports.splits.document_key)
+IDENTITY_COLUMNS: dict[str, dict[str, Any]] = {
+    "document_key": _STRING,
+    "document_external_id": _STRING,
+    "document_url": _STRING,
+    "document_published": _STRING,
+    "document_meta": _STRING,  # JSON object as text
+}
 
+
+def _class_label(names: Sequence[str]) -> dict[str, Any]:
+    return {"names": list(names), "_type": "ClassLabel"}
+
+
+def _list_of(feature: dict[str, Any]) -> dict[str, Any]:
+    return {"feature": feature, "_type": "List"}
+
+
+def hf_features(schema: LabelSchema) -> dict[str, dict[str, Any]]:
+    """Per config, the ``datasets.Features.to_dict()`` form of its columns (plain dicts)."""
     return {
-        "ner": Features(
-            {
-                "document_id": Value("int64"),
-                "sentence_id": Value("int64"),
-                "tokens": Sequence(Value("string")),
-                "ner_tags": Sequence(ClassLabel(names=ner_tag_names(schema))),
-            }
-        ),
-        "stance": Features(
-            {
-                "document_id": Value("int64"),
-                "sentence_id": Value("int64"),
-                "text": Value("string"),
-                "target": Value("string"),
-                "label": ClassLabel(
-                    names=list(schema.get("stance", {}).get("labels", []))
-                ),
-            }
-        ),
+        "ner": {
+            "document_id": _INT64,
+            "sentence_id": _INT64,
+            **IDENTITY_COLUMNS,
+            "tokens": _list_of(_STRING),
+            "ner_tags": _list_of(_class_label(ner_tag_names(schema))),
+        },
+        "stance": {
+            "document_id": _INT64,
+            "sentence_id": _INT64,
+            **IDENTITY_COLUMNS,
+            "text": _STRING,
+            "target": _STRING,
+            "label": _class_label(list(schema.get("stance", {}).get("labels", []))),
+        },
+    }
+
+
+def _yaml_type(feature: dict[str, Any]) -> Any:
+    kind = feature["_type"]
+    if kind == "Value":
+        return feature["dtype"]
+    if kind == "ClassLabel":
+        return {"class_label": {"names": {str(i): n for i, n in enumerate(feature["names"])}}}
+    return {"list": _yaml_type(feature["feature"])}
+
+
+def features_yaml_list(features: Mapping[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The card's ``dataset_info.features`` (``datasets.Features._to_yaml_list()``)."""
+    out = []
+    for name, feature in features.items():
+        typed = _yaml_type(feature)
+        if isinstance(typed, dict) and "list" in typed:
+            out.append({"name": name, **typed})
+        else:
+            out.append({"name": name, "dtype": typed})
+    return out
+
+
+def _arrow_type(feature: dict[str, Any]) -> pa.DataType:
+    kind = feature["_type"]
+    if kind == "Value":
+        return {"int64": pa.int64(), "string": pa.string()}[feature["dtype"]]
+    if kind == "ClassLabel":
+        return pa.int64()
+    return pa.list_(_arrow_type(feature["feature"]))
+
+
+def arrow_schema(features: Mapping[str, dict[str, Any]]) -> pa.Schema:
+    """The Parquet schema, with the features in the ``huggingface`` metadata key (so
+    ``ClassLabel`` names survive ``datasets.load_dataset``)."""
+    meta = json.dumps({"info": {"features": dict(features)}})
+    return pa.schema([pa.field(name, _arrow_type(f)) for name, f in features.items()], metadata={"huggingface": meta})
+
+
+def identity_columns(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The identity column values of a record's document (null where the import had none)."""
+    meta = document.get("meta")
+    return {
+        "document_key": document.get("key") or None,
+        "document_external_id": document.get("external_id") or None,
+        "document_url": document.get("url") or None,
+        "document_published": document.get("published") or None,
+        "document_meta": json.dumps(meta, ensure_ascii=False, sort_keys=True) if meta else None,
     }
 
 
@@ -102,19 +171,16 @@ def hf_card_metadata(
 
 
 def hf_card_yaml(metadata: Mapping[str, Any]) -> str:
-    """``metadata`` as README front matter (``---\\n<yaml>---\\n``)."""
-    import yaml
-
-    body = yaml.safe_dump(dict(metadata), sort_keys=False, allow_unicode=True)
-    return f"---\n{body}---\n"
+    """``metadata`` as README front matter (``---\n<yaml>---\n``), written without PyYAML."""
+    return front_matter(metadata)
 
 
 class _Sink:
     """One config × split: a Parquet writer fed in batches plus a JSONL copy."""
 
-    def __init__(self, base: Path, config: str, split: str, features: Any) -> None:
+    def __init__(self, base: Path, config: str, split: str, features: dict[str, Any]) -> None:
         self.features = features
-        self.schema: pa.Schema = features.arrow_schema
+        self.schema: pa.Schema = arrow_schema(features)
         (base / config).mkdir(parents=True, exist_ok=True)
         self.parquet = pq.ParquetWriter(base / config / f"{split}.parquet", self.schema)
         self.jsonl: TextIO = open(  # noqa: SIM115
@@ -179,7 +245,8 @@ class HfWriter:
                     )
                     tags[i] = "O"
                 ids.append(self.tag_ids[tags[i]])
-            base = {"document_id": did, "sentence_id": sid, "tokens": words}
+            identity = identity_columns(record["document"])
+            base = {"document_id": did, "sentence_id": sid, **identity, "tokens": words}
             self._sink("ner", split).add(
                 {**base, "ner_tags": ids}, {**base, "ner_tags": tags}
             )
@@ -194,6 +261,7 @@ class HfWriter:
             base = {
                 "document_id": did,
                 "sentence_id": sid,
+                **identity_columns(record["document"]),
                 "text": sentence["text"],
                 "target": item["target"],
             }

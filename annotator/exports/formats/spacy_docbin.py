@@ -10,7 +10,8 @@ Per sentence one ``Doc``:
 - ``doc.cats``: for each target with a gold stance, one key per stance label,
   ``"<target>=<label>"`` → 1.0 for the gold label, 0.0 for the others (targets without a gold
   stance get no keys, which spaCy's multilabel textcat treats as unknown, not as negative);
-- ``doc.user_data``: ``document_id``, ``document_title``, ``sentence_id``, ``sentence_index``,
+- ``doc.user_data``: ``document_id``, ``document_key``, ``document_external_id``, ``document_url``,
+  ``document_published``, ``document_meta``, ``document_title``, ``sentence_id``, ``sentence_index``,
   ``sentence_start``, ``split``, exact character ``entities``, ``stance``, ``events`` and
   ``provenance`` (plain JSON-able values).
 
@@ -165,6 +166,11 @@ def record_to_doc(
     doc.user_data.update(
         {
             "document_id": document["id"],
+            "document_key": document.get("key"),
+            "document_external_id": document.get("external_id"),
+            "document_url": document.get("url"),
+            "document_published": document.get("published"),
+            "document_meta": dict(document.get("meta") or {}),
             "document_title": document.get("title"),
             "sentence_id": sid,
             "sentence_index": sentence["index"],

@@ -1,23 +1,33 @@
-"""``export_gold SLUG --format FMT --out PATH``: the export job's code, in the foreground."""
+"""``export_gold SLUG --format FMT --out PATH``: the export job, run in the foreground.
+
+The same versioned path as the API: an export of unchanged data is the existing version (its
+file is copied to PATH, byte for byte); new data becomes the next version, stored under
+``MEDIA_ROOT`` like any export (so the ML team can download it too) and copied to PATH.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from annotator.core.errors import DomainError
-from annotator.exports.models import ExportFormat
-from annotator.exports.services import export_build, export_filename, project_split_seed
+from annotator.exports.models import ExportFormat, ExportState
+from annotator.exports.services import export_absolute_path, export_filename, export_start
+from annotator.exports.tasks import export_job
 from annotator.projects.models import Project
 
 
 class Command(BaseCommand):
     help = (
         "Export a project's gold as FMT (jsonl, conll, spacy, hf, brat, stance-csv, oneie or bundle) to PATH "
-        "(a file; or a directory, which gets <slug>-<format>.<ext>). Nothing is written at PATH on failure."
+        "(a file; or a directory, which gets <slug>-<format>.<ext>). Unchanged data gives the existing version. "
+        "Nothing is written at PATH on failure."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -36,22 +46,30 @@ class Command(BaseCommand):
             path = path / export_filename(slug=project.slug, format=fmt, version=None)
         if not path.parent.is_dir():
             raise CommandError(f"--out: the folder {str(path.parent)!r} does not exist")
-
-        def progress(fraction: float, message: str = "") -> None:
-            print(f"\r{int(100 * fraction):3d}% {message}".ljust(60), end="", file=sys.stderr, flush=True)
-
         try:
-            result = export_build(
-                project=project, format=fmt, out_path=path, version=None,
-                seed=project_split_seed(project) if seed is None else seed, raw=raw, progress=progress,
-            )
+            export = export_start(project=project, format=fmt, created_by=None, raw=raw, seed=seed, enqueue=False,
+                                  enforce_quota=False)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
+        reused = export.reused and export.state == ExportState.DONE
+        if export.state != ExportState.DONE:
+            print(f"exporting {fmt} of {slug} (export {export.pk}) ...", file=sys.stderr, flush=True)
+            export_job.apply(args=[export.job_id])  # in this process; a worker skips the finished job
+            export.refresh_from_db()
+        if export.state != ExportState.DONE:
+            reason = export.error or f"export {export.pk} is {export.state} (running on a worker?); try again later"
+            raise CommandError(f"export failed: {reason}")
+        fd, partial = tempfile.mkstemp(prefix=".export-", dir=path.parent)
+        os.close(fd)
+        try:
+            shutil.copyfile(export_absolute_path(export), partial)
+            os.replace(partial, path)
         finally:
-            print(file=sys.stderr)
-        stats = result["stats"]
+            Path(partial).unlink(missing_ok=True)
+        stats = export.stats
+        kind = "existing version" if reused or export.same_as_id else "new version"
         self.stdout.write(
-            f"wrote {path} ({result['size']} bytes, sha256 {result['sha256']}): {stats['sentences']} sentences; "
-            f"{stats['snapped']} spans snapped to tokens, {stats['excluded_overlapping']} overlapping entities "
-            "left out of BIO"
+            f"wrote {path} ({export.size} bytes, sha256 {export.sha256}): {kind} v{export.version}, content sha256 "
+            f"{export.content_sha256}; {stats.get('sentences')} sentences; {stats.get('snapped')} spans snapped to "
+            f"tokens, {stats.get('excluded_overlapping')} overlapping entities left out of BIO"
         )

@@ -39,7 +39,7 @@ function formatSize(bytes) {
 
 function renderRow(exp) {
   const row = el("tr", null, { "data-export": exp.id });
-  row.append(el("td", exp.format), el("td", `v${exp.version}`), el("td", exp.state),
+  row.append(el("td", exp.format), el("td", exp.version ? `v${exp.version}` : "—"), el("td", exp.state),
     el("td", exp.stats && exp.stats.sentences !== undefined ? exp.stats.sentences : ""));
   const created = (exp.created_at || "").replace("T", " ").slice(0, 16);
   row.append(el("td", `${created} UTC${exp.created_by ? " · " + exp.created_by : ""}`));
