@@ -22,7 +22,7 @@ from annotator.core.errors import DomainError
 from annotator.documents.models import Sentence
 from annotator.projects.models import Membership, Project, Role
 
-from .models import AnnotationStatus, Assignment, AssignmentState
+from .models import Annotation, AnnotationStatus, Assignment, AssignmentState
 
 MAX_CANDIDATES = 50
 
@@ -113,6 +113,42 @@ def assignment_create(*, project: Project, sentence: Sentence, annotator: Any) -
         if _live_count(sentence.pk, project) >= project.overlap:
             raise DomainError(f"this sentence already has {project.overlap} annotators (the project's k)", field="sentence")
         return Assignment.objects.create(project=project, sentence=sentence, annotator=annotator)
+
+
+def assignment_hold_for_submission(
+    *, project_id: int, sentence_id: int, annotator_id: int, overlap: int, live_since: datetime, now: datetime
+) -> bool:
+    """Make sure the annotator holds one of the sentence's k places before their
+    annotation is stored as submitted; False (and nothing changed) when it is full.
+
+    A live assignment (done, skipped, or open and handed out at or after ``live_since``)
+    already holds a place and is marked done. An expired or released one holds none: the
+    submission then takes a free place (an assignment of theirs, done) only while fewer
+    than k other annotators hold the sentence -- by a live assignment or a submitted
+    annotation. Every submitted annotation thus sits on a done assignment, which never
+    expires, and assigners never hand out more than k live ones: submitted <= k.
+
+    Precondition: inside a transaction. A live assignment is marked done by one
+    conditional UPDATE (a concurrent release of expired rows cannot slip between test
+    and change, and its place was counted already): one statement, no sentence lock.
+    Only taking a new place locks the sentence row, as every assigner does (module
+    docstring), and counts with fresh statements under that lock."""
+    live = ~Q(state=AssignmentState.OPEN, assigned_at__lt=live_since)
+    done = {"state": AssignmentState.DONE, "completed_at": now}
+    if Assignment.objects.filter(live, sentence_id=sentence_id, annotator_id=annotator_id).update(**done):
+        return True
+    _lock(Sentence.objects.filter(pk=sentence_id), skip_locked=False).values_list("id", flat=True).first()
+    holders = Assignment.objects.filter(live, sentence_id=sentence_id).exclude(annotator_id=annotator_id)
+    submitted = (
+        Annotation.objects.filter(sentence_id=sentence_id, status=AnnotationStatus.SUBMITTED)
+        .exclude(annotator_id=annotator_id)
+        .exclude(annotator_id__in=holders.values("annotator_id"))
+    )
+    if holders.count() + submitted.count() >= overlap:
+        return False
+    if not Assignment.objects.filter(sentence_id=sentence_id, annotator_id=annotator_id).update(**done, assigned_at=now):
+        Assignment.objects.create(project_id=project_id, sentence_id=sentence_id, annotator_id=annotator_id, **done)
+    return True
 
 
 def assignment_release(*, assignment: Assignment) -> None:

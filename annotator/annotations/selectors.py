@@ -21,7 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from annotator.documents.models import Sentence
-from annotator.projects.models import Membership, Project
+from annotator.projects.models import Membership, Project, Role
 
 from .assignment import _expired
 from .models import Annotation, AnnotationStatus, Assignment, AssignmentState
@@ -34,12 +34,13 @@ def annotation_of(*, sentence_id: int, annotator: Any) -> Annotation | None:
 
 
 def sentence_for_annotator(*, sentence_id: int, annotator: Any) -> Sentence | None:
-    """The sentence (with document and project) if it is assigned to ``annotator`` or they
-    annotated it; None otherwise. One query: the permission test rides along. (A save
-    reads its sentence with ``sql.save_target``.)"""
+    """The sentence (with document and project) if ``annotator`` is an annotator of its
+    project now (a removed or demoted member reads nothing) and it is assigned to them or
+    they annotated it; None otherwise. One query: the permission test rides along. (A
+    save reads its sentence with ``sql.save_target``, which tests the same.)"""
     queryset = Sentence.objects.select_related("document", "project")
     sentence = (
-        queryset.filter(pk=sentence_id)
+        queryset.filter(pk=sentence_id, project__memberships__user=annotator, project__memberships__role=Role.ANNOTATOR)
         .annotate(
             is_assigned=Exists(Assignment.objects.filter(sentence=OuterRef("pk"), annotator=annotator)),
             is_annotated=Exists(Annotation.objects.filter(sentence=OuterRef("pk"), annotator=annotator)),

@@ -13,7 +13,7 @@ from annotator.core.errors import Conflict, DomainError
 from annotator.documents.models import Sentence
 
 from . import sql
-from .assignment import assignment_fields
+from .assignment import assignment_fields, assignment_hold_for_submission
 from .models import Annotation, AnnotationStatus
 from .sql import SaveTarget
 from .validation import validate_annotation
@@ -106,9 +106,12 @@ def annotation_write(*, target: SaveTarget, annotator_id: int, payload: object, 
     changes. The compare-and-set is one conditional UPDATE (or an INSERT guarded by the
     unique constraint), so two concurrent saves of the same version cannot both win.
     Every successful save appends an AnnotationRevision. With ``follow`` the assignment
-    follows the status (submitted/skipped close it, a draft keeps it open) and a
-    submission schedules the project's debounced agreement job. All or nothing; an
-    autosave of an existing draft is a single statement on PostgreSQL.
+    follows the status (submitted/skipped close it, a draft keeps it open; an expired
+    one is left expired) and a submission schedules the project's debounced agreement
+    job. A followed submission must hold one of the sentence's k places
+    (``assignment_hold_for_submission``): on a full sentence it is a Conflict on
+    ``status`` and the stored draft is kept as it was. All or nothing; an autosave of an
+    existing draft is a single statement on PostgreSQL.
     """
     clean = annotation_check(schema=target.schema, text=target.text, payload=payload)
     if clean["version"] != target.version:
@@ -125,17 +128,27 @@ def annotation_write(*, target: SaveTarget, annotator_id: int, payload: object, 
         "submitted_at": now if submitted else None,
         "updated_at": now,
     }
-    assignment = assignment_fields(status=clean["status"], now=now) if follow else None
     schedule = follow and submitted
+    # A submission's assignment is settled under the sentence lock below; other saves
+    # carry it along, if it is still live.
+    assignment = assignment_fields(status=clean["status"], now=now) if follow and not submitted else None
+    live_since = target.live_since(now) if assignment else None
     try:
         with transaction.atomic() if schedule or target.annotation_id is None else nullcontext():
+            if schedule and not assignment_hold_for_submission(
+                project_id=target.project_id, sentence_id=target.sentence_id, annotator_id=annotator_id,
+                overlap=target.overlap, live_since=target.live_since(now), now=now,
+            ):
+                raise _full(target, annotator_id)
             if target.annotation_id is None:
                 annotation = Annotation.objects.create(
                     project_id=target.project_id, sentence_id=target.sentence_id, annotator_id=annotator_id, version=1, **fields
                 )
                 sql.revision_insert(annotation_id=annotation.pk, version=1, fields=fields, saved_at=now)
                 if assignment:
-                    sql.assignment_update(sentence_id=target.sentence_id, annotator_id=annotator_id, fields=assignment)
+                    sql.assignment_update(
+                        sentence_id=target.sentence_id, annotator_id=annotator_id, fields=assignment, live_since=live_since
+                    )
             else:
                 saved = sql.annotation_update(
                     annotation_id=target.annotation_id,
@@ -143,6 +156,7 @@ def annotation_write(*, target: SaveTarget, annotator_id: int, payload: object, 
                     fields=fields,
                     saved_at=now,
                     assignment=(target.sentence_id, annotator_id, assignment) if assignment else None,
+                    live_since=live_since,
                 )
                 if not saved:
                     raise _stale(clean["version"], _current(target, annotator_id))
@@ -170,6 +184,18 @@ def _current(target: SaveTarget, annotator_id: int) -> Annotation | None:
     return Annotation.objects.filter(sentence_id=target.sentence_id, annotator_id=annotator_id).first()
 
 
+def _full(target: SaveTarget, annotator_id: int) -> Conflict:
+    """The sentence's k places were taken while the caller's assignment was expired."""
+    k = target.overlap
+    error = Conflict(
+        f"not submitted: this sentence already has its {k} annotator{'s' if k != 1 else ''} (the project's k) -- "
+        "your assignment expired and the sentence went to someone else; your draft is kept",
+        field="status",
+    )
+    error.current = _current(target, annotator_id)  # type: ignore[attr-defined]
+    return error
+
+
 def _stale(sent: int, current: Annotation | None) -> Conflict:
     if current is None:
         error = Conflict("there is no saved annotation to update; send version 0", field="version")
@@ -185,10 +211,11 @@ def _stale(sent: int, current: Annotation | None) -> Conflict:
 
 
 def annotation_put(*, sentence_id: int, annotator: Any, payload: object) -> Annotation:
-    """The annotator's save through the API: only a sentence assigned to them (else
-    NotFound, so nobody learns what others were given); the assignment follows the
-    annotation (see annotation_write). An autosave is two statements: the read (with
-    the permission test) and the write."""
+    """The annotator's save through the API: only by a current annotator of the
+    project, of a sentence assigned to them or annotated by them (else NotFound, so
+    nobody learns what others were given); the assignment follows the annotation, and a
+    submission needs a live assignment or room on the sentence (see annotation_write).
+    An autosave is two statements: the read (with the permission test) and the write."""
     from annotator.core.errors import NotFound
 
     target = sql.save_target(sentence_id=sentence_id, annotator_id=annotator.pk)

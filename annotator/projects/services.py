@@ -217,6 +217,11 @@ def member_role_change(*, project: Project, username: str, role: str) -> Members
             raise DomainError(f"{username!r} is not a member of this project", field="username", status=404)
         if membership.role == Role.LEAD and role != Role.LEAD:
             _guard_last_lead(project=project, user=membership.user)
+        if membership.role == Role.ANNOTATOR and role != Role.ANNOTATOR:
+            # They stop annotating: as on removal, unfinished sentences go back to the pool.
+            from annotator.annotations.models import Assignment, AssignmentState
+
+            Assignment.objects.filter(project=project, annotator=membership.user, state=AssignmentState.OPEN).delete()
         if membership.role != role:
             membership.role = role
             membership.save(update_fields=["role"])

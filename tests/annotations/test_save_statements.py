@@ -40,7 +40,9 @@ def body(sentence, version, status="draft", label="PER", **extra):
 def test_each_autosave_writes_the_annotation_its_history_and_keeps_the_assignment_alive(setting):
     _, sentence, user = setting
     annotation_put(sentence_id=sentence.pk, annotator=user, payload=body(sentence, 0))
-    long_ago = timezone.now() - timedelta(hours=3)
+    # 90 minutes: older than the last save, still within the project's 120-minute timeout
+    # (an expired assignment is not revived by an autosave: tests/annotations/test_k_invariant.py).
+    long_ago = timezone.now() - timedelta(minutes=90)
     Assignment.objects.filter(annotator=user).update(assigned_at=long_ago)
 
     saved = annotation_put(sentence_id=sentence.pk, annotator=user, payload=body(sentence, 1, label="GPE", unsure=True, note="n"))

@@ -232,7 +232,9 @@ async function save(status, extra = {}) {
       updateSaveState();
       return true;
     } catch (err) {
-      if (err.isConflict) {
+      // A 409 on `status` is not a version conflict: the sentence filled up while this
+      // annotator's assignment had expired; the draft stays, there is nothing to merge.
+      if (err.isConflict && err.field !== 'status') {
         showConflict(err.body.current, status, extra);
       } else {
         const details = err.errors?.map((e) => `${e.field}: ${e.message}`).join('; ');
