@@ -12,5 +12,8 @@ urlpatterns = [
     path("", include("frontend.urls")),
 ]
 
-# API clients get JSON for an unrouted /api/ URL too; pages keep Django's 404 page.
+# API clients get JSON for an unrouted /api/ URL or a crash too; pages keep Django's pages.
+handler400 = "api.errors.bad_request"
+handler403 = "api.errors.permission_denied"
 handler404 = "api.errors.not_found"
+handler500 = "api.errors.server_error"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DatabaseError, InterfaceError, OperationalError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -45,6 +45,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             {"detail": f"the request body is larger than the limit of {limit} bytes", "field": "body", "errors": []},
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
+    if isinstance(exc, TooManyFilesSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        return _error(f"too many files in one upload: at most {limit}", "files", status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, TooManyFieldsSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        return _error(f"too many form fields: at most {limit}", "body", status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, (OperationalError, InterfaceError)) or type(exc) is DatabaseError:
         # The database went away: say so and let the client retry (the next request reconnects).
         from django.db import connection
@@ -67,12 +73,58 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+def _error(detail: str, field: str | None, code: int) -> Response:
+    return Response({"detail": detail, "field": field, "errors": [{"field": field, "message": detail}] if field else []},
+                    status=code)
+
+
+# Django's own error views (annotator/urls.py handler400/403/404/500): under /api/ they
+# answer in the API's JSON error shape, never an HTML page; pages keep Django's.
+
+
+def _api_json(request: Any, detail: str, code: int) -> Any:
+    from django.http import JsonResponse
+
+    return JsonResponse({"detail": detail, "field": None, "errors": []}, status=code)
+
+
+def _is_api(request: Any) -> bool:
+    return str(getattr(request, "path", "")).startswith("/api/")
+
+
 def not_found(request: Any, exception: Exception | None = None) -> Any:
     """``handler404``: a URL under /api/ that matches no route (e.g. a negative id, which
     ``<int:...>`` does not match) answers in the API's JSON error shape, not an HTML page."""
-    from django.http import JsonResponse
     from django.views.defaults import page_not_found
 
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "not found", "field": None, "errors": []}, status=404)
+    if _is_api(request):
+        return _api_json(request, "not found", 404)
     return page_not_found(request, exception)
+
+
+def server_error(request: Any) -> Any:
+    """``handler500``: an unhandled exception (logged by Django as usual); the client gets
+    no internals, only that it failed."""
+    from django.views.defaults import server_error as page_server_error
+
+    if _is_api(request):
+        return _api_json(request, "internal server error; the failure has been logged", 500)
+    return page_server_error(request)
+
+
+def bad_request(request: Any, exception: Exception | None = None) -> Any:
+    """``handler400`` (e.g. a SuspiciousOperation outside a DRF view)."""
+    from django.views.defaults import bad_request as page_bad_request
+
+    if _is_api(request):
+        return _api_json(request, "bad request", 400)
+    return page_bad_request(request, exception)
+
+
+def permission_denied(request: Any, exception: Exception | None = None) -> Any:
+    """``handler403``."""
+    from django.views.defaults import permission_denied as page_permission_denied
+
+    if _is_api(request):
+        return _api_json(request, "permission denied", 403)
+    return page_permission_denied(request, exception)

@@ -26,6 +26,8 @@ from annotator.annotations.selectors import (
 from annotator.annotations.services import annotation_put
 from annotator.core.errors import Conflict
 from annotator.documents.models import Sentence
+from annotator.projects.models import Role
+from annotator.projects.selectors import role_of
 from api.permissions import IsAnnotator, IsLead, project_for
 from api.serializers import (
     AnnotationSerializer,
@@ -168,10 +170,8 @@ class AssignmentDetailView(APIView):
     def delete(self, request: Request, pk: int) -> Response:
         """Leads: take an open sentence back from an annotator (it returns to the pool)."""
         assignment = Assignment.objects.filter(pk=pk).first()
-        if assignment is None:
-            raise Http404("no such assignment")
-        project_for(request, assignment.project_id)
-        if request.project_role != "lead":
+        # One answer for an unknown id and another project's assignment.
+        if assignment is None or role_of(user=request.user, project_id=assignment.project_id) != Role.LEAD:
             raise Http404("no such assignment")
         assignment_release(assignment=assignment)
         return Response(status=status.HTTP_204_NO_CONTENT)

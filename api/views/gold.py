@@ -19,6 +19,7 @@ from annotator.gold.models import Gold
 from annotator.gold.selectors import adjudication_detail, adjudication_queue, gold_data, queue_neighbours
 from annotator.gold.services import gold_aggregate_start, gold_reopen, gold_save
 from annotator.projects.models import Role
+from annotator.projects.selectors import role_of
 from api.permissions import IsLead, project_for
 from api.serializers import ErrorSerializer, JobStartedSerializer
 from api.serializers_gold import (
@@ -32,12 +33,10 @@ from api.serializers_gold import (
 
 
 def lead_sentence(request: Request, sentence_id: int) -> Sentence:
-    """The sentence if the caller leads its project, else 404 (nothing revealed)."""
+    """The sentence if the caller leads its project now, else 404 -- the same answer
+    for an unknown id and another project's sentence, so nothing is revealed."""
     sentence = Sentence.objects.select_related("project", "document").filter(pk=sentence_id).first()
-    if sentence is None:
-        raise Http404("no such sentence")
-    project_for(request, sentence.project_id)
-    if request.project_role != Role.LEAD:
+    if sentence is None or role_of(user=request.user, project_id=sentence.project_id) != Role.LEAD:
         raise Http404("no such sentence")
     return sentence
 
