@@ -1,4 +1,4 @@
-"""A JSON parser with a bound on nesting depth.
+"""A JSON parser with a bound on nesting depth, refusing text the database cannot store.
 
 Python's ``json`` raises ``RecursionError`` (not ``ValueError``) on input nested about a
 thousand levels deep, which DRF's parser does not catch: a 200-byte body of ``[[[[...``
@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import JSONParser
+
+from annotator.core.text import first_unstorable
 
 # The deepest legitimate body is an annotation: events[i].arguments[j].start (depth 5), a
 # label schema (4) or an export's parameters; 32 leaves plenty of room.
@@ -44,4 +46,9 @@ class BoundedJSONParser(JSONParser):
             raise ParseError(f"JSON parse error - nested deeper than {MAX_JSON_DEPTH} levels") from None
         if json_depth(data) > MAX_JSON_DEPTH:
             raise ParseError(f"JSON parse error - nested deeper than {MAX_JSON_DEPTH} levels")
+        # NUL and lone surrogates: refused here for every JSON body, with the field's path.
+        unstorable = first_unstorable(data)
+        if unstorable is not None:
+            field, problem = unstorable
+            raise ValidationError({field or "body": [problem]})
         return data

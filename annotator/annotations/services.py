@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from annotator.core.errors import Conflict, DomainError
+from annotator.core.text import text_problem
 from annotator.documents.models import Sentence
 
 from . import sql
@@ -65,6 +66,8 @@ def annotation_check(*, schema: dict[str, Any], text: str, payload: object) -> d
         value = payload.get(key, "")
         if value is not None and (not isinstance(value, str) or len(value) > 2000):
             errors.append({"field": key, "message": f"{key} must be text of at most 2000 characters"})
+        elif value and (problem := text_problem(value)):
+            errors.append({"field": key, "message": f"{key} {problem}"})
     if status == AnnotationStatus.SKIPPED and not (payload.get("skip_reason") or "").strip():
         errors.append({"field": "skip_reason", "message": "say why the sentence is skipped"})
     if errors:

@@ -15,6 +15,8 @@ from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
 
+from annotator.core.text import first_unstorable
+
 SUPPORTED = (".txt", ".jsonl", ".csv")
 KNOWN_FIELDS = {"id", "url", "title", "text", "source", "published", "meta"}
 MAX_JSON_DEPTH = 20
@@ -92,6 +94,10 @@ def _parse_date(value: Any, name: str, line: int | None) -> date | None:
 
 
 def _article(record: dict[str, Any], name: str, line: int | None, max_chars: int) -> ArticleIn:
+    unstorable = first_unstorable(record)  # a JSON escape can carry NUL or a lone surrogate
+    if unstorable is not None:
+        field, problem = unstorable
+        raise ArticleFileError(name, line, f"{field or 'the record'} {problem}")
     text = record.get("text")
     if not isinstance(text, str):
         raise ArticleFileError(name, line, "missing text field" if text is None else "text must be a string")

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 
 from annotator.jobs.models import Job
-from annotator.jobs.runner import job_task
+from annotator.jobs.runner import TRANSIENT_ERRORS, job_task
 
 from .services import articles_import
 
@@ -23,7 +23,17 @@ def import_articles_job(job: Job, progress: Callable[[float, str], None]) -> dic
     for item in job.params["files"]:
         with default_storage.open(item["path"], "rb") as handle:
             files.append((item["name"], handle.read()))
-    summary = articles_import(project=job.project, files=files, progress=progress)
+    try:
+        summary = articles_import(project=job.project, files=files, progress=progress)
+    except TRANSIENT_ERRORS:
+        raise  # retried: the next attempt reads the files again
+    except Exception:
+        _uploads_delete(job)  # failed for good (the runner records why): nothing reads them again
+        raise
+    _uploads_delete(job)
+    return summary.as_dict()
+
+
+def _uploads_delete(job: Job) -> None:
     for item in job.params["files"]:
         default_storage.delete(item["path"])
-    return summary.as_dict()
