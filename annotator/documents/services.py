@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import IO
 
 import orjson
 from django.conf import settings
@@ -226,13 +227,31 @@ def _next_ids(model: type[Document], count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def articles_import_enqueue(*, project: Project, uploads: Sequence[tuple[str, bytes]], created_by: object = None):  # type: ignore[no-untyped-def]
+Upload = tuple[str, "bytes | IO[bytes]"]
+
+
+def _upload_bytes(name: str, data: bytes | IO[bytes]) -> bytes:
+    """One upload's bytes (a file is read only when it is within the per-file limit)."""
+    if isinstance(data, bytes):
+        return data
+    size = getattr(data, "size", None)
+    limit = settings.IMPORT_MAX_FILE_BYTES
+    if size is not None and size > limit:
+        raise DomainError(str(ArticleFileError(name, None, f"file is {size:,} bytes; the limit is {limit:,}")), field="file")
+    data.seek(0)
+    return data.read()
+
+
+def articles_import_enqueue(*, project: Project, uploads: Sequence[Upload], created_by: object = None):  # type: ignore[no-untyped-def]
     """Store the uploads and start a background import job (returns the Job).
 
-    Files are parsed here first, so a bad file is refused at once (400 naming file and
-    line) instead of failing later in the worker."""
+    ``uploads`` are (name, bytes or an open file, e.g. Django's uploaded file). Files are
+    parsed here first, so a bad file is refused at once (400 naming file and line)
+    instead of failing later in the worker. One file is in memory at a time: each is
+    read, checked and let go, then each is copied to storage in chunks."""
     import uuid
 
+    from django.core.files import File
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
@@ -240,11 +259,15 @@ def articles_import_enqueue(*, project: Project, uploads: Sequence[tuple[str, by
 
     from .tasks import import_articles_job
 
-    articles_parse(files=uploads)
+    for name, data in uploads:
+        articles_parse(files=[(name, _upload_bytes(name, data))])
     stored: list[dict[str, str]] = []
     batch = uuid.uuid4().hex
     for name, data in uploads:
-        path = default_storage.save(f"imports/{project.pk}/{batch}/{len(stored)}-{name}", ContentFile(data))
+        if not isinstance(data, bytes):
+            data.seek(0)
+        content = ContentFile(data) if isinstance(data, bytes) else File(data, name=name)
+        path = default_storage.save(f"imports/{project.pk}/{batch}/{len(stored)}-{name}", content)
         stored.append({"name": name, "path": path})
     return job_create(
         kind="import_articles",

@@ -136,9 +136,17 @@ STORAGES = {
 }
 MEDIA_ROOT = env.MEDIA_ROOT
 
-# Uploads and bodies are bounded; the importer has its own per-file limit.
+# Uploads and bodies are bounded; the importer has its own per-file limit. A multipart
+# body is refused on its declared length before it is read, and a request over
+# FILE_UPLOAD_MAX_MEMORY_SIZE spools its files to disk (annotator/core/uploads.py).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "annotator.core.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+IMPORT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024  # the whole upload; the reverse proxy says the same (README)
 IMPORT_MAX_FILE_BYTES = 50 * 1024 * 1024
 IMPORT_MAX_ARTICLE_CHARS = 1_000_000
 EXPORT_MAX_ACTIVE_JOBS = env.EXPORT_MAX_ACTIVE_JOBS

@@ -98,6 +98,7 @@ class ProjectImportView(APIView):
             return annotations_import_post(request, project, annotations.validated_data)
         data = ImportUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        uploads = [(f.name, f.read()) for f in data.validated_data["files"]]
+        # The files themselves, not their bytes: checked and stored one at a time.
+        uploads = [(f.name, f) for f in data.validated_data["files"]]
         job = articles_import_enqueue(project=project, uploads=uploads, created_by=request.user)
         return Response({"job": job.id}, status=status.HTTP_202_ACCEPTED)
