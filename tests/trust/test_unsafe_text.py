@@ -45,8 +45,8 @@ def test_an_annotation_text_field_with_a_bad_character_is_a_400_naming_it(in_sav
     world = in_savepoint
     before = Annotation.objects.get(sentence=world.s2, annotator=world.users["annotator"])
     revisions = AnnotationRevision.objects.count()
-    body = ('{"entities": [], "stance": [], "events": [], "status": "skipped", "version": %d, '
-            '"skip_reason": "garbled", "%s": "a%sb"}') % (before.version, field, escape)
+    body = ('{"entities": [], "stance": [], "events": [], "status": "skipped", "version": ' + str(before.version)
+            + ', "skip_reason": "garbled", "' + field + '": "a' + escape + 'b"}')
     response = _send(_client(world, "annotator"), "put", f"/api/sentences/{world.s2.pk}/annotation/", body)
     assert response.status_code == 400, response.content
     answer = response.json()
@@ -62,13 +62,13 @@ def test_a_schema_description_with_a_bad_character_is_a_400_naming_it(in_savepoi
     types = [{**t, "description": "@BAD@"} if t["name"] == "GPE" else t for t in SCHEMA["entity_types"]]
     schema = json.dumps({**SCHEMA, "entity_types": types}).replace("@BAD@", f"a{escape}b")
     client = _client(world, "lead")
-    created = _send(client, "post", "/api/projects/", '{"slug": "bad-text", "label_schema": %s}' % schema)
+    created = _send(client, "post", "/api/projects/", '{"slug": "bad-text", "label_schema": ' + schema + "}")
     assert created.status_code == 400, created.content
     assert created.json()["field"] == "label_schema.entity_types[1].description"
     assert what in created.json()["detail"]
-    patched = _send(client, "patch", f"/api/projects/{world.project.pk}/", '{"label_schema": %s}' % schema)
+    patched = _send(client, "patch", f"/api/projects/{world.project.pk}/", '{"label_schema": ' + schema + "}")
     assert patched.status_code == 400 and patched.json()["field"] == "label_schema.entity_types[1].description"
-    named = _send(client, "patch", f"/api/projects/{world.project.pk}/", '{"name": "x%s"}' % escape)
+    named = _send(client, "patch", f"/api/projects/{world.project.pk}/", '{"name": "x' + escape + '"}')
     assert named.status_code == 400 and named.json()["field"] == "name"
 
 
