@@ -93,3 +93,18 @@ def test_an_upload_is_checked_and_stored_one_file_at_a_time(lead, settings) -> N
     assert peak < 6 * MB, f"peak {peak / MB:.1f} MB for an 8 MB upload"  # measured: 3.8 now, 18.8 before
     job = Job.objects.get()
     assert [f["name"] for f in job.params["files"]] == [f"a{i}.txt" for i in range(16)]
+
+
+def test_the_browser_s_session_upload_is_refused_the_same_way(lead, settings) -> None:  # type: ignore[no-untyped-def]
+    """With a session, the CSRF check reads the form before the view does: the cap is
+    Django's upload handler, so it holds there too."""
+    project, user = lead
+    settings.IMPORT_MAX_UPLOAD_BYTES = 10_000
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(user)
+    client.get("/")  # a page sets the CSRF cookie
+    token = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else ""
+    response = client.post(f"/api/projects/{project.id}/imports/", {"files": [_file("a.txt", 20_000)]},
+                           format="multipart", HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 413, response.content
+    assert response.json()["field"] == "files"
