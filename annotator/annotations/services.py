@@ -132,8 +132,8 @@ def annotation_write(*, target: SaveTarget, annotator_id: int, payload: object, 
         "updated_at": now,
     }
     schedule = follow and submitted
-    # A submission's assignment is settled under the sentence lock below; other saves
-    # carry it along, if it is still live.
+    # A submission settles its assignment first (assignment_hold_for_submission); other
+    # saves carry it along in their write, if it is still live.
     assignment = assignment_fields(status=clean["status"], now=now) if follow and not submitted else None
     live_since = target.live_since(now) if assignment else None
     try:
@@ -192,7 +192,7 @@ def _full(target: SaveTarget, annotator_id: int) -> Conflict:
     k = target.overlap
     error = Conflict(
         f"not submitted: this sentence already has its {k} annotator{'s' if k != 1 else ''} (the project's k) -- "
-        "your assignment expired and the sentence went to someone else; your draft is kept",
+        "your assignment expired or was taken back, and the sentence went to others; your draft is kept",
         field="status",
     )
     error.current = _current(target, annotator_id)  # type: ignore[attr-defined]
