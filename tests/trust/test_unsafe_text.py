@@ -131,3 +131,17 @@ def test_an_import_job_that_fails_for_good_deletes_its_upload(in_savepoint: Worl
     assert job.state == JobState.FAILED
     assert job.error.startswith("news.jsonl, line 1: text ") and "NUL" in job.error
     assert not default_storage.exists(stored)
+
+
+@pytest.mark.parametrize(("url", "field"), [
+    ("/api/projects/{p}/assignments/?annotator=a%00b", "annotator"),
+    ("/api/projects/{p}/assignments/?state=%00", "state"),
+    ("/api/projects/{p}/members/a%00b/", "path"),
+])
+def test_a_nul_in_the_url_or_a_query_parameter_is_a_400_naming_it(in_savepoint: World, url: str, field: str) -> None:
+    client = _client(in_savepoint, "lead")
+    response = client.patch(url.format(p=in_savepoint.project.pk), {"role": "viewer"}, format="json")
+    if field != "path":
+        response = client.get(url.format(p=in_savepoint.project.pk))
+    assert response.status_code == 400, response.content
+    assert response.json()["field"] == field and "NUL" in response.json()["detail"]
