@@ -34,8 +34,10 @@ def _flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
+        # a domain error may carry more for the client (e.g. a schema change's ``impact``)
+        extra = getattr(exc, "extra", None) or {}
         return Response(
-            {"detail": exc.message, "field": exc.field, "errors": exc.errors},
+            {"detail": exc.message, "field": exc.field, "errors": exc.errors, **extra},
             status=exc.status,
         )
     if isinstance(exc, RequestDataTooBig):

@@ -81,6 +81,38 @@ class ProjectUpdateSerializer(serializers.Serializer):
     overlap = serializers.IntegerField(required=False)
     assignment_timeout_minutes = serializers.IntegerField(required=False)
     license = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    renames = serializers.JSONField(
+        required=False,
+        help_text='with a new label_schema: {"entity_types": {"Old": "New"}, "stance_targets": {...}, '
+        '"stance_labels": {...}, "event_types": {...}, "roles": {"<old event type>": {"Old": "New"}}}; '
+        "stored annotations and gold are rewritten in the same transaction (onto an existing name: a merge)",
+    )
+    confirm_orphans = serializers.BooleanField(
+        required=False, help_text="save a schema that removes names in use, leaving those labels as they are"
+    )
+
+
+class SchemaImpactItemSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["entity_types", "stance_targets", "stance_labels", "event_types", "roles"])
+    name = serializers.CharField()
+    event_type = serializers.CharField(required=False, help_text="roles only: the (old) event type of the role")
+    annotations = serializers.IntegerField(help_text="annotations that use the name")
+    gold = serializers.IntegerField(help_text="gold decisions that use the name")
+    renamed_to = serializers.CharField(allow_null=True)
+
+
+class SchemaImpactSerializer(serializers.Serializer):
+    removed = SchemaImpactItemSerializer(many=True)
+    unresolved = serializers.IntegerField(help_text="removed names in use without a rename")
+
+
+class SchemaImpactRequestSerializer(serializers.Serializer):
+    label_schema = serializers.JSONField()
+    renames = serializers.JSONField(required=False)
+
+
+class SchemaConflictSerializer(ErrorSerializer):
+    impact = SchemaImpactSerializer()
 
 
 class JobSerializer(serializers.Serializer):

@@ -12,6 +12,7 @@ urlpatterns: list = [
     path(
         "projects/<int:pk>/schema/validate/", manage.ProjectSchemaValidateView.as_view(), name="project-schema-validate"
     ),
+    path("projects/<int:pk>/schema/impact/", manage.ProjectSchemaImpactView.as_view(), name="project-schema-impact"),
     path("label-schema/validate/", manage.LabelSchemaValidateView.as_view(), name="label-schema-validate"),
     path("markdown/preview/", manage.MarkdownPreviewView.as_view(), name="markdown-preview"),
 ]

@@ -51,6 +51,15 @@ def _short(text: str, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
+def _span_words(text: str, item: dict[Any, Any]) -> str:
+    """`` of 'Pyongyang' (17-26)`` for a span with valid offsets, else "" (so an error about a
+    label also says which span carries it: a stale label is found without counting entities)."""
+    start, end = item.get("start"), item.get("end")
+    if not (_is_int(start) and _is_int(end)) or not 0 <= start < end <= len(text):  # type: ignore[operator]
+        return ""
+    return f" of {_short(text[start:end])} ({start}-{end})"  # type: ignore[index]
+
+
 def _unknown_keys(obj: dict[Any, Any], allowed: frozenset[str], prefix: str) -> list[Error]:
     errors = []
     for key in obj:
@@ -147,7 +156,8 @@ def _validate_entities(schema: dict[str, Any], text: str, entities: list[Any]) -
         elif not isinstance(label, str):
             errors.append(_err(f"{path}.label", f"The entity label must be a string, not {json_type_name(label)}."))
         elif label not in labels:
-            errors.append(_err(f"{path}.label", f"The entity label {label!r} is not in the project's schema."))
+            errors.append(_err(f"{path}.label", f"The entity label {label!r}{_span_words(text, item)} "
+                                                "is not in the project's schema."))
         if span_ok:
             spans.append((index, item["start"], item["end"], label))
     for position, (index, start, end, label) in enumerate(spans):
@@ -221,16 +231,17 @@ def _validate_events(schema: dict[str, Any], text: str, events: list[Any]) -> li
             continue
         errors += _unknown_keys(item, EVENT_KEYS, path)
         event_type = item.get("type")
+        trigger = item.get("trigger")
         roles: set[str] | None = None  # None: unknown type, so roles cannot be checked
         if "type" not in item:
             errors.append(_err(f"{path}.type", "The event has no type."))
         elif not isinstance(event_type, str):
             errors.append(_err(f"{path}.type", f"The event type must be a string, not {json_type_name(event_type)}."))
         elif event_type not in roles_by_type:
-            errors.append(_err(f"{path}.type", f"The event type {event_type!r} is not in the project's schema."))
+            words = _span_words(text, trigger) if isinstance(trigger, dict) else ""
+            errors.append(_err(f"{path}.type", f"The event type {event_type!r}{words} is not in the project's schema."))
         else:
             roles = roles_by_type[event_type]
-        trigger = item.get("trigger")
         if "trigger" not in item:
             errors.append(_err(f"{path}.trigger", "The event has no trigger."))
         elif not isinstance(trigger, dict):
@@ -265,7 +276,8 @@ def _validate_events(schema: dict[str, Any], text: str, events: list[Any]) -> li
             elif not isinstance(role, str):
                 errors.append(_err(f"{arg_path}.role", f"The role must be a string, not {json_type_name(role)}."))
             elif roles is not None and role not in roles:
-                errors.append(_err(f"{arg_path}.role", f"The role {role!r} is not a role of {event_type!r}."))
+                errors.append(_err(f"{arg_path}.role",
+                                   f"The role {role!r}{_span_words(text, argument)} is not a role of {event_type!r}."))
             elif arg_ok:
                 key = (role, argument["start"], argument["end"])
                 if key in seen_arguments:

@@ -49,6 +49,18 @@ MAX_DESCRIPTION_LENGTH = 1000
 
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 
+# brat standoff allows letters, digits, "_" and "-" in type and role names; the brat writer
+# (annotator/exports/formats/brat.py, ``brat_type``) writes every other run of characters as
+# one "-". Two names that become the same brat name would merge in annotation.conf, so the
+# schema refuses them (tests/projects/test_schema_names.py pins the two functions together).
+_BRAT_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def brat_safe_name(name: str) -> str:
+    """How a type or role name is written in brat exports (``Movement:Transport`` →
+    ``Movement-Transport``, ``New Type`` → ``New-Type``); ``X`` when nothing is left."""
+    return _BRAT_UNSAFE.sub("-", name).strip("-") or "X"
+
 
 def _err(field: str, message: str) -> Error:
     return {"field": field, "message": message}
@@ -160,7 +172,13 @@ def _validate_entity_types(value: object) -> list[Error]:
         if "name" not in item:
             errors.append(_err(f"{path}.name", "The entity type has no name."))
         else:
-            errors += _check_name(item["name"], f"{path}.name", "entity type name")
+            name_errors = _check_name(item["name"], f"{path}.name", "entity type name")
+            if not name_errors and any(ch.isspace() for ch in item["name"]):
+                # CoNLL columns are split on whitespace: "B-New Type" would be read as "B-New".
+                name_errors = [_err(f"{path}.name", f"The entity type name {item['name']!r} contains whitespace, "
+                                    "which CoNLL exports cannot hold (B-New Type is read as B-New); "
+                                    "use '_' or '-' instead.")]
+            errors += name_errors
             names.append((index, item["name"]))
         hotkey = item.get("hotkey")
         hotkey_errors = _check_hotkey(hotkey, f"{path}.hotkey")
@@ -238,6 +256,36 @@ def _validate_event_types(value: object) -> list[Error]:
     return errors
 
 
+def _brat_collisions(schema: dict[str, Any]) -> list[Error]:
+    """Names that brat exports would write the same way (see :func:`brat_safe_name`): entity
+    and event types share brat's one namespace of types; roles are compared within their
+    event type. Reported at the later name; identical names are left to the duplicate checks."""
+    groups: list[list[tuple[object, str]]] = [[]]  # the types, then each event type's roles
+    for section in ("entity_types", "event_types"):
+        items = schema.get(section)
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            if not isinstance(item, dict):
+                continue
+            groups[0].append((item.get("name"), f"{section}[{index}].name"))
+            roles = item.get("roles") if section == "event_types" else None
+            if isinstance(roles, list):
+                groups.append([(role, f"{section}[{index}].roles[{r}]") for r, role in enumerate(roles)])
+    errors: list[Error] = []
+    for group in groups:
+        seen: dict[str, tuple[str, str]] = {}  # brat form -> (path, name)
+        for name, path in group:
+            if not isinstance(name, str) or not name:
+                continue
+            form = brat_safe_name(name)
+            if form in seen and seen[form][1] != name:
+                other_path, other = seen[form]
+                errors.append(_err(path, f"The name {name!r} is written {form!r} in brat exports, like {other!r} "
+                                         f"({other_path}); rename one of them."))
+            else:
+                seen.setdefault(form, (path, name))
+    return errors
+
+
 def validate_label_schema(schema: object) -> list[dict[str, str]]:
     """All problems with a label schema, as ``{"field", "message"}`` dicts; ``[]`` if valid.
 
@@ -259,6 +307,7 @@ def validate_label_schema(schema: object) -> list[dict[str, str]]:
         errors += _validate_stance(schema["stance"])
     if "event_types" in schema:
         errors += _validate_event_types(schema["event_types"])
+    errors += _brat_collisions(schema)
     return errors
 
 
@@ -291,3 +340,222 @@ def normalize_label_schema(schema: dict[str, Any]) -> dict[str, Any]:
     for event_type in result["event_types"]:
         event_type.setdefault("description", "")
     return result
+
+
+# --- schema changes: what a new schema removes, renames, and what stored labels use -----------
+
+# A name in a schema, as ``(kind, event type, name)``; the event type is "" except for roles,
+# whose names only mean something within their event type.
+NameKey = tuple[str, str, str]
+RENAME_KINDS: tuple[str, ...] = ("entity_types", "stance_targets", "stance_labels", "event_types", "roles")
+_KIND_WORDS = {"entity_types": "entity type", "stance_targets": "stance target", "stance_labels": "stance label",
+               "event_types": "event type", "roles": "role"}
+
+
+def _names(items: object, key: str | None = None) -> list[str]:
+    out: list[str] = []
+    for item in items if isinstance(items, list) else []:
+        value = item.get(key) if key is not None and isinstance(item, dict) else item
+        if isinstance(value, str):
+            out.append(value)
+    return out
+
+
+def _roles_by_type(schema: dict[str, Any]) -> dict[str, list[str]]:
+    events = schema.get("event_types")
+    return {item["name"]: _names(item.get("roles"))
+            for item in (events if isinstance(events, list) else [])
+            if isinstance(item, dict) and isinstance(item.get("name"), str)}
+
+
+def schema_name_keys(schema: dict[str, Any]) -> list[NameKey]:
+    """Every name of a valid schema, in schema order."""
+    stance = schema.get("stance") if isinstance(schema.get("stance"), dict) else {}
+    assert isinstance(stance, dict)
+    keys: list[NameKey] = [("entity_types", "", n) for n in _names(schema.get("entity_types"), "name")]
+    keys += [("stance_targets", "", n) for n in _names(stance.get("targets"))]
+    keys += [("stance_labels", "", n) for n in _names(stance.get("labels"))]
+    for event_type, roles in _roles_by_type(schema).items():
+        keys.append(("event_types", "", event_type))
+        keys += [("roles", event_type, role) for role in roles]
+    return keys
+
+
+def _renamed(renames: dict[str, Any], kind: str, name: str, event_type: str = "") -> str | None:
+    table = renames.get(kind) if isinstance(renames, dict) else None
+    if kind == "roles":
+        table = table.get(event_type) if isinstance(table, dict) else None
+    value = table.get(name) if isinstance(table, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def schema_removals(old: dict[str, Any], new: dict[str, Any], renames: dict[str, Any] | None = None) -> list[NameKey]:
+    """The names of ``old`` that ``new`` no longer has, in ``old``'s order. A role is removed
+    when the event type that takes over its events (the same name, or the event type's
+    rename) lacks it; the roles of a removed event type go with it and are not listed."""
+    renames = renames or {}
+    kept = set(schema_name_keys(new))
+    new_roles = _roles_by_type(new)
+    removed: list[NameKey] = []
+    for kind, event_type, name in schema_name_keys(old):
+        if kind != "roles":
+            if (kind, "", name) not in kept:
+                removed.append((kind, "", name))
+            continue
+        successor = event_type if event_type in new_roles else _renamed(renames, "event_types", event_type)
+        if successor in new_roles and name not in new_roles[successor]:
+            removed.append((kind, event_type, name))
+    return removed
+
+
+def check_renames(renames: object, old: dict[str, Any], new: dict[str, Any]) -> list[Error]:
+    """Problems with a ``renames`` request (paths ``renames.<kind>.<old name>``; roles
+    ``renames.roles.<old event type>.<old role>``). Only names the new schema removes can be
+    renamed, and only onto a name the new schema has (renaming onto a name that already
+    exists merges the two)."""
+    if renames is None:
+        return []
+    if not isinstance(renames, dict):
+        return [_err("renames", f"The renames must be an object, not {json_type_name(renames)}.")]
+    errors = _unknown_keys(renames, frozenset(RENAME_KINDS), "renames")
+    removed = set(schema_removals(old, new, renames))
+    new_keys = set(schema_name_keys(new))
+    new_roles = _roles_by_type(new)
+
+    def check_table(table: object, kind: str, path: str, event_type: str = "") -> None:
+        if not isinstance(table, dict):
+            errors.append(_err(path, f"Must be an object of old name to new name, not {json_type_name(table)}."))
+            return
+        word = _KIND_WORDS[kind]
+        for old_name, new_name in table.items():
+            field = f"{path}.{old_name}"
+            if not isinstance(new_name, str):
+                errors.append(_err(field, f"The new {word} must be a string, not {json_type_name(new_name)}."))
+            elif (kind, event_type, old_name) not in removed:
+                errors.append(_err(field, f"The {word} {old_name!r} is not removed by the new schema; "
+                                          "only removed names can be renamed."))
+            elif kind == "roles":
+                successor = event_type if event_type in new_roles else _renamed(renames, "event_types", event_type)
+                if new_name not in new_roles.get(successor or "", []):
+                    errors.append(_err(field, f"The role {new_name!r} is not a role of {successor!r} in the new schema."))
+            elif (kind, "", new_name) not in new_keys:
+                errors.append(_err(field, f"The {word} {new_name!r} is not in the new schema."))
+
+    for kind in RENAME_KINDS:
+        if kind not in renames:
+            continue
+        if kind == "roles":
+            tables = renames["roles"]
+            if not isinstance(tables, dict):
+                errors.append(_err("renames.roles", "Must be an object of event type to {old role: new role}."))
+                continue
+            for event_type, table in tables.items():
+                check_table(table, "roles", f"renames.roles.{event_type}", event_type)
+        else:
+            check_table(renames[kind], kind, f"renames.{kind}")
+    return errors
+
+
+def _spans(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def labels_name_keys(labels: object) -> set[NameKey]:
+    """The schema names one stored annotation (or gold) uses. Tolerates any shape."""
+    if not isinstance(labels, dict):
+        return set()
+    keys: set[NameKey] = set()
+    for entity in _spans(labels.get("entities")):
+        if isinstance(entity, dict) and isinstance(entity.get("label"), str):
+            keys.add(("entity_types", "", entity["label"]))
+    for item in _spans(labels.get("stance")):
+        if isinstance(item, dict):
+            if isinstance(item.get("target"), str):
+                keys.add(("stance_targets", "", item["target"]))
+            if isinstance(item.get("label"), str):
+                keys.add(("stance_labels", "", item["label"]))
+    for event in _spans(labels.get("events")):
+        if isinstance(event, dict) and isinstance(event.get("type"), str):
+            keys.add(("event_types", "", event["type"]))
+            for argument in _spans(event.get("arguments")):
+                if isinstance(argument, dict) and isinstance(argument.get("role"), str):
+                    keys.add(("roles", event["type"], argument["role"]))
+    return keys
+
+
+def labels_rename(labels: dict[str, Any], renames: dict[str, Any]) -> dict[str, Any]:
+    """A copy of stored labels with ``renames`` applied (shape checked by ``check_renames``).
+
+    A merge can make two items equal: the second of two identical entities, of two stance
+    items for one target, of two events with one type and trigger, and of two identical
+    arguments is dropped, so the result still passes ``validate_annotation``."""
+    result = copy.deepcopy(labels)
+    entities, seen_entities = [], set()
+    for entity in _spans(result.get("entities")):
+        if isinstance(entity, dict) and isinstance(entity.get("label"), str):
+            entity["label"] = _renamed(renames, "entity_types", entity["label"]) or entity["label"]
+            key = (entity.get("start"), entity.get("end"), entity["label"])
+            if key in seen_entities:
+                continue
+            seen_entities.add(key)
+        entities.append(entity)
+    stance, seen_targets = [], set()
+    for item in _spans(result.get("stance")):
+        if isinstance(item, dict):
+            for field, kind in (("target", "stance_targets"), ("label", "stance_labels")):
+                if isinstance(item.get(field), str):
+                    item[field] = _renamed(renames, kind, item[field]) or item[field]
+            if isinstance(item.get("target"), str):
+                if item["target"] in seen_targets:
+                    continue
+                seen_targets.add(item["target"])
+        stance.append(item)
+    events, seen_events = [], set()
+    for event in _spans(result.get("events")):
+        if isinstance(event, dict) and isinstance(event.get("type"), str):
+            old_type = event["type"]
+            event["type"] = _renamed(renames, "event_types", old_type) or old_type
+            arguments, seen_arguments = [], set()
+            for argument in _spans(event.get("arguments")):
+                if isinstance(argument, dict) and isinstance(argument.get("role"), str):
+                    argument["role"] = _renamed(renames, "roles", argument["role"], old_type) or argument["role"]
+                    key = (argument["role"], argument.get("start"), argument.get("end"))
+                    if key in seen_arguments:
+                        continue
+                    seen_arguments.add(key)
+                arguments.append(argument)
+            if isinstance(event.get("arguments"), list):
+                event["arguments"] = arguments
+            trigger = event.get("trigger") if isinstance(event.get("trigger"), dict) else {}
+            assert isinstance(trigger, dict)
+            event_key = (event["type"], trigger.get("start"), trigger.get("end"))
+            if event_key in seen_events:
+                continue
+            seen_events.add(event_key)
+        events.append(event)
+    for section, items in (("entities", entities), ("stance", stance), ("events", events)):
+        if section in result:
+            result[section] = items
+    return result
+
+
+def schema_impact(
+    removed: list[NameKey], usage: dict[NameKey, tuple[int, int]], renames: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """What a schema change does to stored work: each removed name with how many
+    annotations and gold decisions use it and what it is renamed to (``None``: orphaned);
+    ``unresolved`` counts the removed names in use with no rename."""
+    renames = renames or {}
+    items = []
+    unresolved = 0
+    for kind, event_type, name in removed:
+        annotations, gold = usage.get((kind, event_type, name), (0, 0))
+        renamed_to = _renamed(renames, kind, name, event_type)
+        item: dict[str, Any] = {"kind": kind, "name": name, "annotations": annotations, "gold": gold,
+                                "renamed_to": renamed_to}
+        if kind == "roles":
+            item["event_type"] = event_type
+        if (annotations or gold) and renamed_to is None:
+            unresolved += 1
+        items.append(item)
+    return {"removed": items, "unresolved": unresolved}

@@ -6,7 +6,11 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from annotator.annotations.models import Annotation
+from annotator.gold.models import Gold
+
 from .models import Membership, Project, Role
+from .schema import NameKey, labels_name_keys
 
 
 def projects_for_user(*, user: Any) -> QuerySet[Project]:
@@ -72,3 +76,18 @@ def projects_progress(*, project_ids: list[int]) -> dict[int, dict[str, int]]:
 def project_progress(*, project: Project) -> dict[str, int]:
     """Sentences, and how many have all k submitted annotations (see projects_progress)."""
     return projects_progress(project_ids=[project.pk])[project.pk]
+
+
+def label_usage(*, project: Project, keys: set[NameKey]) -> dict[NameKey, tuple[int, int]]:
+    """How many of the project's annotations and gold decisions use each of ``keys``
+    (``(annotations, gold)``; a row counts once however often it uses a name). Streams the
+    labels once per table (two queries); nothing is read when ``keys`` is empty."""
+    counts: dict[NameKey, list[int]] = {key: [0, 0] for key in keys}
+    if not keys:
+        return {}
+    for column, model in enumerate((Annotation, Gold)):
+        rows = model.objects.filter(project=project).values_list("labels", flat=True)  # type: ignore[attr-defined]
+        for labels in rows.iterator(chunk_size=2000):
+            for key in labels_name_keys(labels) & keys:
+                counts[key][column] += 1
+    return {key: (a, g) for key, (a, g) in counts.items()}

@@ -14,10 +14,20 @@ from django.utils.text import slugify
 from annotator.accounts.selectors import may_create_projects
 from annotator.accounts.services import user_create
 from annotator.accounts.usernames import username_normalize
-from annotator.core.errors import DomainError, PermissionDenied
+from annotator.annotations.models import Annotation, AnnotationRevision
+from annotator.core.errors import Conflict, DomainError, PermissionDenied
+from annotator.gold.models import Gold, GoldCandidate, GoldRevision
 
 from .models import Membership, Project, Role
-from .schema import normalize_label_schema, validate_label_schema
+from .schema import (
+    check_renames,
+    labels_rename,
+    normalize_label_schema,
+    schema_impact,
+    schema_removals,
+    validate_label_schema,
+)
+from .selectors import label_usage
 
 User = get_user_model()
 
@@ -79,15 +89,121 @@ def project_create_for(*, user: Any, **fields: Any) -> Project:
     return project_create(created_by=user, **fields)
 
 
-def project_update(*, project: Project, **changes: Any) -> Project:
+class SchemaChangeNeedsDecision(Conflict):
+    """A new label schema removes names that stored annotations or gold use; ``extra``
+    carries the ``impact`` (see :func:`project_schema_impact`) for the API to show."""
+
+    def __init__(self, impact: dict[str, Any]) -> None:
+        names = ", ".join(repr(i["name"]) for i in impact["removed"] if (i["annotations"] or i["gold"])
+                          and i["renamed_to"] is None)
+        super().__init__(
+            f"the new schema removes names that annotations or gold use ({names}); say what to do with them: "
+            '"renames" (rename or merge onto a kept name) or "confirm_orphans": true',
+            field="label_schema",
+        )
+        self.extra = {"impact": impact}
+
+
+def _checked_renames(old_schema: dict[str, Any], new_schema: dict[str, Any], renames: object) -> dict[str, Any]:
+    errors = check_renames(renames, old_schema, new_schema)
+    if errors:
+        raise DomainError(f"{errors[0]['field']}: {errors[0]['message']}", field=errors[0]["field"], errors=errors)
+    return renames if isinstance(renames, dict) else {}
+
+
+def project_schema_impact(*, project: Project, label_schema: object, renames: object = None) -> dict[str, Any]:
+    """What replacing ``project``'s schema with ``label_schema`` would do to stored work,
+    without changing anything: ``{"removed": [{"kind", "name", "event_type"?, "annotations",
+    "gold", "renamed_to"}], "unresolved": n}``. DomainError (400) for an invalid schema or
+    renames. Reads the labels of the project's annotations and gold once when the schema
+    removes a name (see ``label_usage``)."""
+    new_schema = _checked_schema(label_schema)
+    checked = _checked_renames(project.label_schema, new_schema, renames)
+    removed = schema_removals(project.label_schema, new_schema, checked)
+    usage = label_usage(project=project, keys=set(removed))
+    return schema_impact(removed, usage, checked)
+
+
+def _labels_rewrite(*, project: Project, renames: dict[str, Any]) -> dict[str, int]:
+    """Apply ``renames`` to every stored annotation, gold decision and gold candidate of the
+    project that uses a renamed name. Annotations and gold get a new version and a history
+    row (an editor holding the old version gets a 409 with the renamed labels instead of
+    writing the old names back). Precondition: inside the transaction that saves the schema."""
+    rewritten = {"annotations": 0, "gold": 0}
+    annotations = Annotation.objects.select_for_update().filter(project=project).only(
+        "id", "labels", "version", "status", "unsure", "seconds")
+    changed_annotations = []
+    for annotation in annotations.iterator(chunk_size=2000):
+        labels = labels_rename(annotation.labels, renames)
+        if labels != annotation.labels:
+            annotation.labels, annotation.version = labels, annotation.version + 1
+            changed_annotations.append(annotation)
+    Annotation.objects.bulk_update(changed_annotations, ["labels", "version"], batch_size=1000)
+    AnnotationRevision.objects.bulk_create(
+        [AnnotationRevision(annotation=a, version=a.version, labels=a.labels, status=a.status, unsure=a.unsure,
+                            seconds=a.seconds) for a in changed_annotations], batch_size=1000)
+    rewritten["annotations"] = len(changed_annotations)
+    changed_gold = []
+    for gold in Gold.objects.select_for_update().filter(project=project).iterator(chunk_size=2000):
+        labels = labels_rename(gold.labels, renames)
+        if labels != gold.labels:
+            gold.labels, gold.version = labels, gold.version + 1
+            changed_gold.append(gold)
+    Gold.objects.bulk_update(changed_gold, ["labels", "version"], batch_size=1000)
+    GoldRevision.objects.bulk_create(
+        [GoldRevision(gold=g, version=g.version, labels=g.labels, source=g.source, confidence=g.confidence,
+                      annotation_ids=g.annotation_ids, decided_by_id=g.decided_by_id, decided_at=g.decided_at,
+                      reopened=g.reopened) for g in changed_gold], batch_size=1000)
+    rewritten["gold"] = len(changed_gold)
+    candidates = []
+    for candidate in GoldCandidate.objects.select_for_update().filter(project=project).only("id", "labels").iterator(
+            chunk_size=2000):
+        labels = labels_rename(candidate.labels, renames)
+        if labels != candidate.labels:
+            candidate.labels = labels
+            candidates.append(candidate)
+    GoldCandidate.objects.bulk_update(candidates, ["labels"], batch_size=1000)
+    return rewritten
+
+
+def project_update(
+    *, project: Project, renames: object = None, confirm_orphans: bool = False, **changes: Any
+) -> Project:
     """Change a project's settings. ``label_schema`` is validated; a change of
-    guidelines bumps ``guidelines_version`` (exports name the version they used)."""
+    guidelines bumps ``guidelines_version`` (exports name the version they used).
+
+    A new ``label_schema`` that removes a name (entity type, stance target or label, event
+    type, role) which stored annotations or gold use is refused with
+    :class:`SchemaChangeNeedsDecision` (409, with the impact) unless every such name is in
+    ``renames`` (``{"entity_types": {"Old": "New"}, ..., "roles": {"<old event type>":
+    {"Old": "New"}}}``: the stored labels are rewritten in the same transaction; renaming
+    onto a name that exists merges) or ``confirm_orphans`` is true (the stored labels are
+    kept as they are: nothing is deleted, and adding the name back makes them valid again).
+    The project row is locked for the whole change."""
     allowed = {"name", "description", "guidelines", "label_schema", "overlap", "assignment_timeout_minutes", "license"}
     unknown = set(changes) - allowed
     if unknown:
         raise DomainError(f"unknown field(s): {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
-    if "label_schema" in changes:
+    if "label_schema" not in changes:
+        if renames:
+            raise DomainError("renames need a new label_schema", field="renames")
+        return _project_apply(project=project, changes=changes)
+    with transaction.atomic():
+        # the schema the change replaces, read under the lock (the caller's copy may be stale)
+        old = Project.objects.select_for_update().values_list("label_schema", flat=True).get(pk=project.pk)
         changes["label_schema"] = _checked_schema(changes["label_schema"])
+        checked = _checked_renames(old, changes["label_schema"], renames)
+        removed = schema_removals(old, changes["label_schema"], checked)
+        if removed:
+            impact = schema_impact(removed, label_usage(project=project, keys=set(removed)), checked)
+            if impact["unresolved"] and not confirm_orphans:
+                raise SchemaChangeNeedsDecision(impact)
+        if checked:
+            _labels_rewrite(project=project, renames=checked)
+        return _project_apply(project=project, changes=changes)
+
+
+def _project_apply(*, project: Project, changes: dict[str, Any]) -> Project:
     if "overlap" in changes:
         changes["overlap"] = _checked_overlap(changes["overlap"])
     if "assignment_timeout_minutes" in changes:

@@ -21,9 +21,9 @@ from annotator.annotations.selectors import median_seconds_fallback, members_wit
 from annotator.core.markdown import render_markdown
 from annotator.projects.models import Membership
 from annotator.projects.schema import validate_label_schema
-from annotator.projects.services import member_add, member_remove, member_role_change
+from annotator.projects.services import member_add, member_remove, member_role_change, project_schema_impact
 from api.permissions import IsLead, project_for
-from api.serializers import ErrorSerializer
+from api.serializers import ErrorSerializer, SchemaImpactRequestSerializer, SchemaImpactSerializer
 from api.serializers_manage import (
     MarkdownHtmlSerializer,
     MarkdownSerializer,
@@ -123,6 +123,21 @@ class ProjectSchemaValidateView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         project_for(request, pk)
         return Response(_validation(request.data))
+
+
+class ProjectSchemaImpactView(APIView):
+    """Leads: what saving ``label_schema`` (with optional ``renames``) would do to the stored
+    annotations and gold, without saving: every name it removes, how many annotations and gold
+    decisions use it, and what it is renamed to. The settings page shows this before saving."""
+
+    permission_classes = [IsAuthenticated & IsLead]
+
+    @extend_schema(request=SchemaImpactRequestSerializer, responses={200: SchemaImpactSerializer, 400: ErrorSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        project = project_for(request, pk)
+        data = SchemaImpactRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(project_schema_impact(project=project, **data.validated_data))
 
 
 class LabelSchemaValidateView(APIView):

@@ -20,6 +20,7 @@ from api.serializers import (
     ProjectCreateSerializer,
     ProjectSerializer,
     ProjectUpdateSerializer,
+    SchemaConflictSerializer,
 )
 from api.serializers_interchange import ImportPreviewSerializer, ImportRequestSerializer
 from api.views.interchange import annotations_import_post
@@ -66,7 +67,12 @@ class ProjectDetailView(APIView):
         project = self._project(request, pk)
         return Response(ProjectSerializer(project, context={"roles": {pk: request.project_role}}).data)
 
-    @extend_schema(request=ProjectUpdateSerializer, responses={200: ProjectSerializer, 400: ErrorSerializer})
+    @extend_schema(
+        request=ProjectUpdateSerializer,
+        responses={200: ProjectSerializer, 400: ErrorSerializer, 409: SchemaConflictSerializer},
+        description="A label_schema that removes names which annotations or gold use answers 409 with the "
+        "impact unless the request has renames for them or confirm_orphans: true.",
+    )
     def patch(self, request: Request, pk: int) -> Response:
         project = self._project(request, pk)
         if request.project_role != "lead":

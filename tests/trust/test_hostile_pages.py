@@ -19,7 +19,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.django_db(t
 
 XSS = '<img src=x onerror="window.__pwned=1">'
 SCRIPT = "<script>window.__pwned=1</script>"
-LABEL = "<b>PER</b><img src=x onerror=window.__pwned=1>"
+# no whitespace: entity type names may not hold any (CoNLL); "/" separates the attributes instead
+LABEL = '<b>PER</b><img/src="x"/onerror="window.__pwned=1">'
 TARGET = "<svg onload=window.__pwned=1> pact"
 TEXT = f"Putin met Kim {XSS} in Pyongyang. Seoul protested {SCRIPT} loudly."
 PASSWORD = "accord-demo"

@@ -115,6 +115,8 @@ TABLE: dict[tuple[str, str], tuple[Callable[[World], dict], Body | None, dict[st
     ("member", "delete"): (lambda w: {"pk": w.project.pk, "username": "ann2"}, None, project_route(204, 403, 403)),
     ("project-schema-validate", "post"): (lambda w: {"pk": w.project.pk}, lambda w, r: SCHEMA,
                                           project_route(200, 403, 403)),
+    ("project-schema-impact", "post"): (lambda w: {"pk": w.project.pk}, lambda w, r: {"label_schema": SCHEMA},
+                                        project_route(200, 403, 403)),
     ("label-schema-validate", "post"): (lambda w: {}, lambda w, r: SCHEMA, everyone(200)),
     ("markdown-preview", "post"): (lambda w: {}, lambda w, r: {"text": "# Hi"}, everyone(200)),
     ("schema", "get"): (lambda w: {}, None, everyone(200, anonymous=200)),
