@@ -124,7 +124,12 @@ class JobSerializer(serializers.Serializer):
     message = serializers.CharField()
     result = serializers.JSONField(allow_null=True)
     error = serializers.CharField(allow_blank=True)
-    worker_alive = serializers.BooleanField(allow_null=True, help_text="null unless the job is queued")
+    worker_alive = serializers.BooleanField(
+        allow_null=True, help_text="whether any worker is alive; null unless the job is queued or its worker was lost"
+    )
+    worker_lost = serializers.BooleanField(
+        help_text="running, but its lease expired: the worker running it stopped (the message says what happens next)"
+    )
     created_at = serializers.DateTimeField()
     started_at = serializers.DateTimeField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)

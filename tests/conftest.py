@@ -102,8 +102,10 @@ def _flush_redis() -> None:
     redis.Redis.from_url(settings.TEST_REDIS_URL).flushdb()
 
 
-def start_worker(db_name: str, log: Path, concurrency: int = 1) -> Worker:
-    """Start ``celery worker`` against the test database and the test Redis."""
+def start_worker(db_name: str, log: Path, concurrency: int = 1, include: str = "",
+                 env_extra: dict[str, str] | None = None) -> Worker:
+    """Start ``celery worker`` against the test database and the test Redis (``include``: a
+    test module of hooks the worker imports, configured by ``env_extra``)."""
     from urllib.parse import urlparse, urlunparse
 
     parts = urlparse(settings.TEST_DATABASE_URL)
@@ -113,11 +115,13 @@ def start_worker(db_name: str, log: Path, concurrency: int = 1) -> Worker:
         "TEST_DATABASE_URL": urlunparse(parts._replace(path=f"/{db_name}")),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "PYTHONUNBUFFERED": "1",
+        **(env_extra or {}),
     }
     handle = log.open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "annotator", "worker", "--loglevel=INFO",
          f"--concurrency={concurrency}", "--pool=prefork", "--without-gossip", "--without-mingle",
+         *(["--include", include] if include else []),
          "-n", f"test-{os.getpid()}-{time.monotonic_ns()}@%h"],
         cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True,
     )

@@ -9,7 +9,9 @@ them), so any number of workers share the work evenly; each returns small mergea
 through the result backend, and the callback's report equals the inline computation's.
 
 Every step holds the job's lease (``job_lease``) while it works, so the sweep does not take a
-long chunk for a dead worker. Safe to run twice: a finished job is not restarted
+long chunk for a dead worker; between steps (chunks queued behind other work, the callback
+not started yet) the job records the chord's task ids (``job_wait``) and every live worker's
+sweep renews the lease while those tasks are queued or run on a live worker. Safe to run twice: a finished job is not restarted
 (``job_begin``), chunk tasks only read, and the assembly updates the job's one report row
 (unique per job) before finishing the job.
 """
@@ -23,7 +25,7 @@ from celery import chord, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from annotator.jobs.runner import MAX_RETRIES, TRANSIENT_ERRORS, register_job_kind
-from annotator.jobs.services import job_begin, job_fail, job_finish, job_lease, job_progress
+from annotator.jobs.services import job_begin, job_fail, job_finish, job_lease, job_progress, job_wait
 from annotator.projects.models import Project
 
 from . import services
@@ -80,17 +82,21 @@ def agreement_job(self: Any, job_id: int) -> None:
             return
         chunks = len(plan["chunks"])
         job_progress(job_id=job_id, progress=5, message=f"computing {chunks} chunks on the workers")
-        chord(
+        result = chord(
             agreement_chunk_task.s(job_id, plan, k) for k in range(chunks)
         )(agreement_assemble_task.s(job_id, plan))
+        # No task holds the job's lease while its chunks wait in the queue: the workers'
+        # sweep renews it while these tasks are queued or run on live workers.
+        job_wait(job_id=job_id, task_ids=[r.id for r in result.parent.results] + [result.id])
     except TRANSIENT_ERRORS as exc:
         _retry_or_fail(self, job_id, exc)
     except Exception as exc:  # noqa: BLE001 - recorded on the job
         _fail_for(job_id, exc, self)
 
 
+# track_started: the sweep reads which worker runs a chunk (see jobs_renew_waiting)
 @shared_task(name="accord.agreement.chunk", bind=True, acks_late=True, reject_on_worker_lost=True,
-             ignore_result=False, max_retries=MAX_RETRIES, soft_time_limit=SOFT_LIMIT, time_limit=SOFT_LIMIT + 120)
+             ignore_result=False, track_started=True, max_retries=MAX_RETRIES, soft_time_limit=SOFT_LIMIT, time_limit=SOFT_LIMIT + 120)
 def agreement_chunk_task(self: Any, job_id: int, plan: dict[str, Any], chunk: int) -> dict[str, Any]:
     """One chunk's mergeable statistics (a read; safe to repeat). Its return value (small JSON)
     goes to the chord callback through the result backend. A failure fails the job (the chord
@@ -111,7 +117,7 @@ def agreement_chunk_task(self: Any, job_id: int, plan: dict[str, Any], chunk: in
 
 
 @shared_task(name="accord.agreement.assemble", bind=True, acks_late=True, reject_on_worker_lost=True,
-             max_retries=MAX_RETRIES, soft_time_limit=SOFT_LIMIT, time_limit=SOFT_LIMIT + 120)
+             ignore_result=False, track_started=True, max_retries=MAX_RETRIES, soft_time_limit=SOFT_LIMIT, time_limit=SOFT_LIMIT + 120)
 def agreement_assemble_task(self: Any, partials: list[dict[str, Any]], job_id: int, plan: dict[str, Any]) -> None:
     """Chord callback: merge the chunks, store the report (the job's one row), finish the job."""
     try:

@@ -50,7 +50,7 @@ from annotator.exports.records import gold_records, iso_utc
 from annotator.exports.selectors import export_data_key
 from annotator.gold.models import Gold
 from annotator.jobs.models import Job, JobState
-from annotator.jobs.services import job_create
+from annotator.jobs.services import job_create, job_work_dir
 from annotator.projects.models import Project, Role
 
 logger = logging.getLogger(__name__)
@@ -236,6 +236,8 @@ def export_run(*, export_id: int, progress: Progress = _no_progress) -> Export:
         )
         export.save(update_fields=["state", "request_key"])
     work_root = Path(settings.MEDIA_ROOT) / EXPORTS_DIR / ".work"
+    if export.job_id is not None:  # per job, so the jobs sweep removes what a killed run left
+        work_root = job_work_dir(area=EXPORTS_DIR, job_id=export.job_id)
     work_root.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".run-", dir=work_root))
     found: dict[str, Any] = {}

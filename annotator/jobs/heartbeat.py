@@ -1,5 +1,7 @@
 """Worker liveness: a thread in each worker's main process touches a row, and now and
-then sweeps for jobs whose worker died or whose message was lost (jobs_sweep).
+then sweeps for jobs whose worker died or whose message was lost (jobs_sweep), renews the
+lease of jobs waiting for their chord's tasks, and removes the work folders that killed
+runs left behind (jobs_clean_work_dirs).
 
 The embedded filesystem broker has no broadcast channel, so ``inspect().ping()`` cannot
 tell whether a worker runs; a heartbeat row works with every broker and database.
@@ -33,7 +35,8 @@ def _enqueue(job) -> None:  # type: ignore[no-untyped-def]
 
 def _beat(hostname: str, started_at) -> None:  # type: ignore[no-untyped-def]
     from .models import WorkerHeartbeat
-    from .services import jobs_sweep
+    from .runner import task_state
+    from .services import jobs_clean_work_dirs, jobs_sweep
 
     beats = 0
     while not _stop.is_set():
@@ -44,9 +47,10 @@ def _beat(hostname: str, started_at) -> None:  # type: ignore[no-untyped-def]
                 defaults={"pid": os.getpid(), "started_at": started_at, "last_seen": timezone.now()},
             )
             if beats % max(1, settings.JOB_SWEEP_SECONDS // settings.WORKER_HEARTBEAT_SECONDS) == 0:
-                swept = jobs_sweep(enqueue=_enqueue)
-                if any(swept.values()):
+                swept = jobs_sweep(enqueue=_enqueue, task_state=task_state)
+                if swept["requeued"] or swept["failed"] or swept["resent"]:
                     logger.warning("job sweep: %s", swept)
+                jobs_clean_work_dirs()
             beats += 1
         except Exception:  # noqa: BLE001 - a missed beat must never kill the worker
             logger.warning("worker heartbeat failed", exc_info=True)

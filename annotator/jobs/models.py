@@ -29,6 +29,10 @@ class Job(models.Model):
     result = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True, default="")
     attempts = models.PositiveIntegerField(default=0)
+    # Celery task ids a running job waits for (an agreement job's chord): while they are
+    # queued, or run on a live worker, the workers' sweep keeps the job's lease fresh.
+    waiting_on = models.JSONField(default=list, blank=True)
+    waiting_since = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

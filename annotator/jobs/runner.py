@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from celery import shared_task
+from celery import current_app, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
@@ -93,3 +93,13 @@ def register_job_kind(kind: str, task: Any) -> None:
 
 def task_for(kind: str) -> Any | None:
     return _TASKS.get(kind)
+
+
+def task_state(task_id: str) -> tuple[str, str | None]:
+    """Celery's state of a task (from the result backend) and, for a started task, the
+    hostname of the worker running it (tasks that need this set ``track_started``)."""
+    result = current_app.AsyncResult(task_id)
+    state = result.state
+    info = result.info if state == "STARTED" else None
+    hostname = info.get("hostname") if isinstance(info, dict) else None
+    return state, hostname

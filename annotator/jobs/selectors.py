@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,12 +17,29 @@ def workers_alive() -> int:
     return WorkerHeartbeat.objects.filter(last_seen__gte=since).count()
 
 
+def live_worker_hostnames() -> set[str]:
+    """The hostnames of the workers that wrote a heartbeat recently."""
+    since = timezone.now() - timedelta(seconds=settings.WORKER_STALE_AFTER_SECONDS)
+    return set(WorkerHeartbeat.objects.filter(last_seen__gte=since).values_list("hostname", flat=True))
+
+
 def job_public_state(job: Job) -> dict[str, Any]:
     """The job as clients see it. A queued job with no live worker says so rather than
-    spinning silently."""
+    spinning silently; a running job whose lease expired says its worker was lost (the
+    sweep that requeues it runs in workers, so with none alive nobody else would)."""
     message = job.message
     worker_alive = None
-    if job.state == JobState.QUEUED:
+    lease_cutoff = timezone.now() - timedelta(seconds=settings.JOB_LEASE_SECONDS)
+    worker_lost = job.state == JobState.RUNNING and job.updated_at < lease_cutoff
+    if worker_lost:
+        worker_alive = workers_alive() > 0
+        since = job.updated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        message = f"worker lost: the worker running this job has not renewed it since {since}; " + (
+            "a live worker will requeue it shortly." if worker_alive else
+            "no worker is running, so it waits here until one starts (`make worker` or "
+            "`celery -A annotator worker`), which requeues it."
+        )
+    elif job.state == JobState.QUEUED:
         worker_alive = workers_alive() > 0
         if not worker_alive:
             message = (
@@ -41,6 +58,7 @@ def job_public_state(job: Job) -> dict[str, Any]:
         "result": job.result,
         "error": job.error,
         "worker_alive": worker_alive,
+        "worker_lost": worker_lost,
         "created_at": job.created_at,
         "started_at": job.started_at,
         "finished_at": job.finished_at,

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +19,7 @@ from django.utils import timezone
 from annotator.projects.models import Project
 
 from .models import Job, JobState
+from .selectors import live_worker_hostnames
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +56,20 @@ def job_begin(*, job_id: int) -> Job | None:
         job.attempts += 1
         job.started_at = job.started_at or timezone.now()
         job.message = "running" if job.attempts == 1 else f"running (attempt {job.attempts})"
-        job.save(update_fields=["state", "attempts", "started_at", "message", "updated_at"])
+        job.waiting_on, job.waiting_since = [], None
+        job.save(update_fields=["state", "attempts", "started_at", "message", "waiting_on", "waiting_since",
+                                "updated_at"])
         return job
+
+
+def job_wait(*, job_id: int, task_ids: list[str]) -> None:
+    """Record that a running job now waits for Celery tasks it sent (a chord's chunks and its
+    callback) rather than for a task holding its lease. While they are queued, or run on a
+    worker whose heartbeat is fresh, ``jobs_sweep`` renews the job's lease; a finished or
+    failed job is left alone (the chord may already be done)."""
+    now = timezone.now()
+    Job.objects.filter(pk=job_id, state=JobState.RUNNING).update(
+        waiting_on=list(task_ids), waiting_since=now, updated_at=now)
 
 
 @contextmanager
@@ -83,7 +99,8 @@ def job_lease(*, job_id: int) -> Iterator[None]:
 
 def job_requeue(*, job_id: int, message: str) -> None:
     """Put a running job back to queued (a retry is about to be sent)."""
-    Job.objects.filter(pk=job_id).update(state=JobState.QUEUED, message=message[:1000], updated_at=timezone.now())
+    Job.objects.filter(pk=job_id).update(state=JobState.QUEUED, message=message[:1000], waiting_on=[],
+                                         waiting_since=None, updated_at=timezone.now())
 
 
 def _enqueue_on_commit(enqueue: Callable[[Job], Any], job: Job) -> None:
@@ -91,16 +108,53 @@ def _enqueue_on_commit(enqueue: Callable[[Job], Any], job: Job) -> None:
     transaction.on_commit(lambda: enqueue(job))
 
 
-def jobs_sweep(*, enqueue: Callable[[Job], Any]) -> dict[str, int]:
+TaskState = Callable[[str], tuple[str, str | None]]
+
+
+def _waiting_is_alive(job: Job, task_state: TaskState, live: set[str], now: datetime) -> bool:
+    """Whether a job waiting for its tasks (``job.waiting_on``) is still being worked on: no
+    task failed, none started on a worker whose heartbeat stopped, and the wait is within
+    ``JOB_WAIT_LIMIT_SECONDS`` (a queued task cannot be told from a lost one, so the wait
+    is bounded; after it the job is requeued like any job whose lease expired)."""
+    if job.waiting_since is None or job.waiting_since < now - timedelta(seconds=settings.JOB_WAIT_LIMIT_SECONDS):
+        return False
+    for task_id in job.waiting_on:
+        state, hostname = task_state(task_id)
+        if state in ("FAILURE", "REVOKED") or (state == "STARTED" and hostname not in live):
+            return False
+    return True
+
+
+def jobs_renew_waiting(*, task_state: TaskState) -> int:
+    """Renew the lease of every running job that waits for its tasks while they are queued
+    or run on live workers (see :func:`job_wait`): a chord whose chunks wait behind other
+    work on a busy, healthy worker is not taken for a dead one. ``task_state(task_id)``
+    answers Celery's state and, for a started task, its worker's hostname. Called by every
+    live worker's sweep; with no worker alive nothing renews, and the API says the worker
+    was lost. Returns how many jobs were renewed."""
+    now = timezone.now()
+    waiting = list(Job.objects.filter(state=JobState.RUNNING, waiting_since__isnull=False)
+                   .only("id", "waiting_on", "waiting_since"))
+    if not waiting:
+        return 0
+    live = live_worker_hostnames()
+    alive = [job.id for job in waiting if _waiting_is_alive(job, task_state, live, now)]
+    return Job.objects.filter(pk__in=alive, state=JobState.RUNNING).update(updated_at=now) if alive else 0
+
+
+def jobs_sweep(*, enqueue: Callable[[Job], Any], task_state: TaskState | None = None) -> dict[str, int]:
     """Find jobs that would otherwise wait forever and act on them. Safe to run from
     several workers at once (rows are locked with skip_locked).
 
+    - waiting for their tasks (a chord) that are queued or run on live workers: lease
+      renewed (only when ``task_state`` is given; see :func:`jobs_renew_waiting`);
     - running, lease expired (its worker died): requeued, or failed with a reason after
       ``JOB_MAX_ATTEMPTS`` attempts;
     - queued for longer than ``JOB_RESEND_QUEUED_AFTER`` (its message was lost, e.g. a
       broker restarted without persistence): the message is sent again; a duplicate
       is harmless because ``job_begin`` guards every delivery.
     """
+    renewed = jobs_renew_waiting(task_state=task_state) if task_state is not None else 0
     requeued = failed = resent = 0
     now = timezone.now()
     skip_locked = connection.features.has_select_for_update_skip_locked
@@ -116,13 +170,15 @@ def jobs_sweep(*, enqueue: Callable[[Job], Any]) -> dict[str, int]:
                 job.message = f"requeued: the worker running attempt {job.attempts} stopped responding"
                 requeued += 1
                 _enqueue_on_commit(enqueue, job)
-            job.save(update_fields=["state", "message", "error", "finished_at", "updated_at"])
+            job.waiting_on, job.waiting_since = [], None
+            job.save(update_fields=["state", "message", "error", "finished_at", "waiting_on", "waiting_since",
+                                    "updated_at"])
         stale_queue = now - timedelta(seconds=settings.JOB_RESEND_QUEUED_AFTER)
         for job in Job.objects.select_for_update(skip_locked=skip_locked).filter(state=JobState.QUEUED, updated_at__lt=stale_queue):
             job.save(update_fields=["updated_at"])
             _enqueue_on_commit(enqueue, job)
             resent += 1
-    return {"requeued": requeued, "failed": failed, "resent": resent}
+    return {"requeued": requeued, "failed": failed, "resent": resent, "renewed": renewed}
 
 
 def job_progress(*, job_id: int, progress: float, message: str = "") -> None:
@@ -140,6 +196,8 @@ def job_finish(*, job_id: int, result: Any, message: str = "done") -> None:
         result=result,
         message=message[:1000],
         error="",
+        waiting_on=[],
+        waiting_since=None,
         finished_at=timezone.now(),
         updated_at=timezone.now(),
     )
@@ -151,6 +209,45 @@ def job_fail(*, job_id: int, error: str, message: str = "failed") -> None:
         state=JobState.FAILED,
         message=message[:1000],
         error=error,
+        waiting_on=[],
+        waiting_since=None,
         finished_at=timezone.now(),
         updated_at=timezone.now(),
     )
+
+
+# --- work folders ---------------------------------------------------------------------------
+
+WORK_DIR = ".work"
+_JOB_WORK_DIR = re.compile(r"job-(\d+)")
+
+
+def job_work_dir(*, area: str, job_id: int) -> Path:
+    """The scratch folder of one job's run in ``MEDIA_ROOT/<area>/.work/job-<id>/`` (not
+    created here). A run killed mid-way leaves it behind; ``jobs_clean_work_dirs`` removes
+    it once the job is done or failed."""
+    return Path(settings.MEDIA_ROOT) / area / WORK_DIR / f"job-{job_id}"
+
+
+def jobs_clean_work_dirs() -> int:
+    """Remove the work folders (``MEDIA_ROOT/*/.work/job-<id>``) of jobs that are done,
+    failed or deleted: what runs killed mid-way left behind. Folders of queued or running
+    jobs stay (a requeued job may start writing again at any moment). One query; safe to
+    run from several workers at once. Returns how many folders were removed."""
+    folders: dict[int, list[Path]] = {}
+    for path in Path(settings.MEDIA_ROOT).glob(f"*/{WORK_DIR}/job-*"):
+        match = _JOB_WORK_DIR.fullmatch(path.name)
+        if match and path.is_dir():
+            folders.setdefault(int(match.group(1)), []).append(path)
+    if not folders:
+        return 0
+    active = set(Job.objects.filter(pk__in=folders, state__in=(JobState.QUEUED, JobState.RUNNING))
+                 .values_list("id", flat=True))
+    removed = 0
+    for job_id, paths in folders.items():
+        if job_id in active:
+            continue
+        for path in paths:
+            shutil.rmtree(path, ignore_errors=True)
+            removed += 1
+    return removed

@@ -218,6 +218,9 @@ JOB_LEASE_SECONDS = 60
 JOB_MAX_ATTEMPTS = 3
 JOB_RESEND_QUEUED_AFTER = 300
 JOB_SWEEP_SECONDS = 15
+# A job waiting for its chord's tasks keeps its lease while they are queued or run on live
+# workers, for at most this long (a queued task cannot be told from a lost one).
+JOB_WAIT_LIMIT_SECONDS = 6 * 3600
 
 LOGGING = {
     "version": 1,

@@ -24,7 +24,7 @@ def test_a_running_job_whose_lease_expired_is_requeued_and_sent_again(settings, 
     age(job, settings.JOB_LEASE_SECONDS + 1)
     sent = []
     with django_capture_on_commit_callbacks(execute=True):
-        assert jobs_sweep(enqueue=lambda j: sent.append(j.id)) == {"requeued": 1, "failed": 0, "resent": 0}
+        assert jobs_sweep(enqueue=lambda j: sent.append(j.id)) == {"requeued": 1, "failed": 0, "resent": 0, "renewed": 0}
     job.refresh_from_db()
     assert job.state == JobState.QUEUED and "stopped responding" in job.message
     assert sent == [job.id]
