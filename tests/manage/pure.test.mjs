@@ -56,3 +56,31 @@ test('debounce calls once with the last arguments, and flush runs it now', async
   f.flush();
   assert.deepEqual(calls, [3, 4]);
 });
+
+test('impactCandidates offers names of the same kind; a role those of its (renamed) event type', async () => {
+  const { impactCandidates } = await import('../../frontend/static/frontend/js/manage/pure.js');
+  const schema = {
+    entity_types: [{ name: 'PER' }, { name: 'Organisation' }],
+    stance: { targets: ['the treaty'], labels: ['favor', 'against'] },
+    event_types: [{ name: 'Contact:Meeting', roles: ['Participant', 'Place'] }],
+  };
+  assert.deepEqual(impactCandidates(schema, { kind: 'entity_types', name: 'ORG' }), ['PER', 'Organisation']);
+  assert.deepEqual(impactCandidates(schema, { kind: 'stance_labels', name: 'none' }), ['favor', 'against']);
+  const role = { kind: 'roles', name: 'Entity', event_type: 'Contact:Meet' };
+  assert.deepEqual(impactCandidates(schema, role), []);
+  assert.deepEqual(impactCandidates(schema, role, { event_types: { 'Contact:Meet': 'Contact:Meeting' } }),
+    ['Participant', 'Place']);
+});
+
+test('renamesFrom builds the PATCH renames, leaving out names kept as orphans', async () => {
+  const { impactKey, renamesFrom } = await import('../../frontend/static/frontend/js/manage/pure.js');
+  const choices = [
+    { item: { kind: 'entity_types', name: 'ORG' }, to: 'PER' },
+    { item: { kind: 'entity_types', name: 'GPE' }, to: '' },
+    { item: { kind: 'roles', name: 'Entity', event_type: 'Contact:Meet' }, to: 'Participant' },
+  ];
+  assert.deepEqual(renamesFrom(choices), {
+    entity_types: { ORG: 'PER' }, roles: { 'Contact:Meet': { Entity: 'Participant' } },
+  });
+  assert.notEqual(impactKey({ kind: 'roles', name: 'A', event_type: 'X' }), impactKey({ kind: 'roles', name: 'A', event_type: 'Y' }));
+});

@@ -124,3 +124,68 @@ export function debounce(fn, ms) {
   };
   return debounced;
 }
+
+/** What each kind of schema name is called on the settings page. */
+export const KIND_WORDS = {
+  entity_types: 'Entity type',
+  stance_targets: 'Stance target',
+  stance_labels: 'Stance label',
+  event_types: 'Event type',
+  roles: 'Role',
+};
+
+/**
+ * A stable key of one removed name of a schema impact (roles are per event type).
+ * @param {{kind: string, name: string, event_type?: string}} item
+ * @returns {string}
+ */
+export function impactKey(item) {
+  return [item.kind, item.kind === 'roles' ? item.event_type : '', item.name].join('\u0000');
+}
+
+/**
+ * The names of the new schema a removed name can be renamed (or merged) into: the same kind;
+ * for a role, the roles of its event type in the new schema (the same name, or the name
+ * the event type is renamed to in `renames`).
+ * @param {any} schema  the new label schema
+ * @param {{kind: string, name: string, event_type?: string}} item
+ * @param {any} [renames]
+ * @returns {string[]}
+ */
+export function impactCandidates(schema, item, renames = {}) {
+  const names = (list) => strings(Array.isArray(list) ? list.map((t) => t && t.name) : []);
+  const stance = schema && typeof schema.stance === 'object' && schema.stance ? schema.stance : {};
+  switch (item.kind) {
+    case 'entity_types': return names(schema.entity_types);
+    case 'event_types': return names(schema.event_types);
+    case 'stance_targets': return strings(stance.targets);
+    case 'stance_labels': return strings(stance.labels);
+    case 'roles': {
+      const types = Array.isArray(schema.event_types) ? schema.event_types : [];
+      const successor = types.some((t) => t && t.name === item.event_type)
+        ? item.event_type : (renames.event_types || {})[item.event_type];
+      const type = types.find((t) => t && t.name === successor);
+      return type ? strings(type.roles) : [];
+    }
+    default: return [];
+  }
+}
+
+/**
+ * The `renames` of a PATCH from the lead's choices ({item, to}; `to` '' keeps the name orphaned).
+ * @param {Iterable<{item: {kind: string, name: string, event_type?: string}, to: string}>} choices
+ * @returns {Record<string, any>}
+ */
+export function renamesFrom(choices) {
+  const renames = {};
+  for (const { item, to } of choices) {
+    if (!to) continue;
+    if (item.kind === 'roles') {
+      renames.roles = renames.roles || {};
+      renames.roles[item.event_type] = { ...(renames.roles[item.event_type] || {}), [item.name]: to };
+    } else {
+      renames[item.kind] = { ...(renames[item.kind] || {}), [item.name]: to };
+    }
+  }
+  return renames;
+}

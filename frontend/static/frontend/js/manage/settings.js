@@ -10,6 +10,7 @@
 import { ApiError, request } from './api.js';
 import { guidelinesEditor } from './guidelines-editor.js';
 import { schemaEditor } from './schema-editor.js';
+import { schemaImpact } from './schema-impact.js';
 
 const root = document.getElementById('settings');
 const url = `/api/projects/${root.dataset.projectId}/`;
@@ -69,11 +70,40 @@ saving(general, () => {
 
 const schemaForm = document.getElementById('schema-form');
 const editor = schemaEditor(schemaForm.querySelector('[data-schema-editor]'));
+const showSchemaErrors = (err) => editor.showErrors(
+  err.errors.map((e) => ({ ...e, field: (e.field || '').replace(/^label_schema\.?/, '') })));
+// A schema that removes names in use is refused (409) with its impact: the lead decides.
+const impact = schemaImpact(schemaForm.querySelector('[data-schema-impact]'), {
+  async save(decision) {
+    const schema = editor.value();
+    say(schemaForm, 'Saving…', true);
+    try {
+      const project = await request('PATCH', url, { label_schema: schema, ...decision });
+      impact.hide();
+      editor.setText(JSON.stringify(project.label_schema, null, 2));
+      say(schemaForm, 'Saved.', true);
+    } catch (err) {
+      say(schemaForm, err.message, false);
+      if (err instanceof ApiError && err.status === 409 && err.body.impact) impact.show(schema, err.body.impact);
+      else if (err instanceof ApiError) showSchemaErrors(err);
+    }
+  },
+});
 saving(
   schemaForm,
   () => (editor.value() === undefined ? null : { label_schema: editor.value() }),
-  (project) => editor.setText(JSON.stringify(project.label_schema, null, 2)),
-  (err) => editor.showErrors(err.errors.map((e) => ({ ...e, field: (e.field || '').replace(/^label_schema\.?/, '') }))),
+  (project) => {
+    impact.hide();
+    editor.setText(JSON.stringify(project.label_schema, null, 2));
+  },
+  (err) => {
+    if (err.status === 409 && err.body.impact) {
+      say(schemaForm, 'Not saved: this change affects saved work. Decide below what happens to it.', false);
+      impact.show(editor.value(), err.body.impact);
+    } else {
+      showSchemaErrors(err);
+    }
+  },
 );
 
 const guidelinesForm = document.getElementById('guidelines-form');
