@@ -63,7 +63,9 @@ def demo_load(*, fixtures_dir: Path | None = None) -> DemoResult:
                 created_by=lead,
             )
         else:
-            project_update(project=project, label_schema=schema, guidelines=guidelines, overlap=3)
+            # the fixture's schema is the demo's: names a visitor added and used are kept orphaned
+            project_update(project=project, label_schema=schema, guidelines=guidelines, overlap=3,
+                           confirm_orphans=True)
         membership_set(project=project, user=lead, role=Role.LEAD)
         logins = [("lead", DEMO_PASSWORD, Role.LEAD.value)]
         annotators = {}
