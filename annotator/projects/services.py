@@ -127,8 +127,9 @@ def project_schema_impact(*, project: Project, label_schema: object, renames: ob
 def _labels_rewrite(*, project: Project, renames: dict[str, Any]) -> dict[str, int]:
     """Apply ``renames`` to every stored annotation, gold decision and gold candidate of the
     project that uses a renamed name. Annotations and gold get a new version and a history
-    row (an editor holding the old version gets a 409 with the renamed labels instead of
-    writing the old names back). Precondition: inside the transaction that saves the schema."""
+    row, so an editor still holding the old labels cannot write the old names back (refused
+    as unknown labels or as a stale version). Precondition: inside the transaction that
+    saves the schema; the rows are locked while they are rewritten."""
     rewritten = {"annotations": 0, "gold": 0}
     annotations = Annotation.objects.select_for_update().filter(project=project).only(
         "id", "labels", "version", "status", "unsure", "seconds")

@@ -184,3 +184,35 @@ def test_resaving_an_orphaned_label_names_the_span_text_and_offsets(world):
     error = response.json()
     assert error["field"] == "entities[1].label", "the field path stays"
     assert "'Pyongyang'" in error["detail"] and "17" in error["detail"] and "26" in error["detail"]
+
+
+def test_an_editor_holding_the_labels_from_before_a_rename_cannot_write_the_old_names_back(world):
+    assignment_create(project=world["project"], sentence=world["first"], annotator=world["ann1"])
+    before = Annotation.objects.get(annotator=world["ann1"])
+    schema = copy.deepcopy(SCHEMA)
+    schema["entity_types"][2]["name"] = "Organisation"
+    assert patch(world, {"label_schema": schema, "renames": {"entity_types": {"ORG": "Organisation"}}}).status_code == 200
+    client = APIClient()
+    client.force_authenticate(world["ann1"])
+    response = client.put(f"/api/sentences/{world['first'].pk}/annotation/",
+                          {**before.labels, "status": "draft", "version": before.version}, format="json")
+    assert response.status_code in (400, 409), "refused: unknown label, or a stale version"
+    assert [e["label"] for e in Annotation.objects.get(pk=before.pk).labels["entities"]] == ["PER", "Organisation"]
+
+
+def test_a_rename_takes_a_bounded_number_of_queries_however_many_annotations(world, django_assert_max_num_queries):
+    from annotator.documents.models import Document
+
+    project = world["project"]
+    document = Document.objects.filter(project=project).first()
+    for index in range(40):
+        sentence = Sentence.objects.create(project=project, document=document, index=100 + index,
+                                           start=0, end=26, text="Putin met Kim in Pyongyang.")
+        Annotation.objects.create(project=project, sentence=sentence, annotator=world["ann1"],
+                                  labels=labels([PYONGYANG_ORG]))
+    schema = copy.deepcopy(SCHEMA)
+    schema["entity_types"][2]["name"] = "Organisation"
+    with django_assert_max_num_queries(25):
+        response = patch(world, {"label_schema": schema, "renames": {"entity_types": {"ORG": "Organisation"}}})
+    assert response.status_code == 200
+    assert Annotation.objects.filter(project=project, version=2).count() == 41
