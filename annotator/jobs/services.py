@@ -229,21 +229,32 @@ def job_work_dir(*, area: str, job_id: int) -> Path:
     return Path(settings.MEDIA_ROOT) / area / WORK_DIR / f"job-{job_id}"
 
 
+# Far longer than any job may run (the longest time limit is about an hour): a folder in a
+# work directory that names no job and has not changed for this long is a leftover (e.g. of
+# a run killed before work folders were per job).
+STALE_WORK_SECONDS = 24 * 3600
+
+
 def jobs_clean_work_dirs() -> int:
     """Remove the work folders (``MEDIA_ROOT/*/.work/job-<id>``) of jobs that are done,
     failed or deleted: what runs killed mid-way left behind. Folders of queued or running
-    jobs stay (a requeued job may start writing again at any moment). One query; safe to
-    run from several workers at once. Returns how many folders were removed."""
+    jobs stay (a requeued job may start writing again at any moment). Other folders in a
+    work directory go once unchanged for ``STALE_WORK_SECONDS``. At most one query; safe
+    to run from several workers at once. Returns how many folders were removed."""
     folders: dict[int, list[Path]] = {}
-    for path in Path(settings.MEDIA_ROOT).glob(f"*/{WORK_DIR}/job-*"):
+    removed = 0
+    stale = timezone.now().timestamp() - STALE_WORK_SECONDS
+    for path in Path(settings.MEDIA_ROOT).glob(f"*/{WORK_DIR}/*"):
         match = _JOB_WORK_DIR.fullmatch(path.name)
         if match and path.is_dir():
             folders.setdefault(int(match.group(1)), []).append(path)
+        elif path.is_dir() and path.stat().st_mtime < stale:
+            shutil.rmtree(path, ignore_errors=True)
+            removed += 1
     if not folders:
-        return 0
+        return removed
     active = set(Job.objects.filter(pk__in=folders, state__in=(JobState.QUEUED, JobState.RUNNING))
                  .values_list("id", flat=True))
-    removed = 0
     for job_id, paths in folders.items():
         if job_id in active:
             continue

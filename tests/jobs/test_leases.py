@@ -141,3 +141,18 @@ def test_work_folders_of_done_failed_and_deleted_jobs_are_removed_others_stay(me
 def test_cleaning_work_folders_with_none_there_reads_nothing(media_root, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert jobs_clean_work_dirs() == 0
+
+
+def test_a_work_folder_of_no_job_goes_once_older_than_any_job_may_run(media_root):
+    import os
+
+    from annotator.jobs.services import STALE_WORK_SECONDS
+
+    work = Path(media_root, "exports", ".work")
+    old, new = work / ".export-old", work / ".export-new"
+    for folder in (old, new):
+        folder.mkdir(parents=True)
+    past = timezone.now().timestamp() - STALE_WORK_SECONDS - 60
+    os.utime(old, (past, past))
+    assert jobs_clean_work_dirs() == 1
+    assert not old.exists() and new.exists()
