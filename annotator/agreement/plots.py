@@ -3,12 +3,20 @@ state, so it is safe in threaded web servers). Pure: no Django import.
 
 Text stays text (``svg.fonttype: none``): screen readers and search see the labels, and the
 SVG stays small. matplotlib escapes the text it writes, so labels from users are safe to inline.
+Labels and usernames are drawn as plain text (``text.parse_math: False``): "$x^2$" is a name,
+not a formula, and "$\\frac" must not raise.
+
+The production Content-Security-Policy (``style-src 'self'``) blocks ``style`` attributes and
+``<style>`` elements in the page, and matplotlib writes both (every fill, stroke and font): the
+plots came out as black boxes. ``_csp_clean`` rewrites them as SVG presentation attributes
+(``fill="#4e79a7"``), which are markup, not style, and which a policy does not block.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -23,6 +31,7 @@ _RC = {
     "font.size": 9,
     "axes.spines.top": False,
     "axes.spines.right": False,
+    "text.parse_math": False,
 }
 LAYER_TITLES = {"stance": "Stance: Cohen's κ", "entities": "Entities: exact F1", "events": "Event triggers: exact F1"}
 
@@ -32,7 +41,40 @@ def _svg(fig: Figure, salt: str) -> str:
     with rc_context({**_RC, "svg.hashsalt": salt}):  # distinct ids when several SVGs share a page
         FigureCanvasSVG(fig).print_svg(buffer)
     text = buffer.getvalue()
-    return text[text.index("<svg"):]  # drop the XML prologue and doctype: the SVG is inlined
+    return _csp_clean(text[text.index("<svg"):])  # drop the XML prologue and doctype: the SVG is inlined
+
+
+# The CSS properties matplotlib writes that SVG also has as presentation attributes.
+_PRESENTATION = frozenset({
+    "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity", "stroke-linecap",
+    "stroke-linejoin", "stroke-miterlimit", "stroke-dasharray", "stroke-dashoffset", "opacity",
+    "font-family", "font-size", "font-style", "font-weight", "font-stretch", "font-variant",
+    "text-anchor", "dominant-baseline", "clip-path", "clip-rule", "visibility", "display",
+})
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>\s*\*\s*\{([^}]*)\}\s*</style>\s*")
+
+
+def _attributes(declarations: str) -> str:
+    """' fill="#fff" stroke-width="0.8"' from 'fill: #fff; stroke-width: 0.8' (matplotlib's
+    values hold no double quote; properties without an attribute are dropped)."""
+    out = []
+    for declaration in declarations.split(";"):
+        name, _, value = declaration.partition(":")
+        name, value = name.strip(), value.strip().replace('"', "'")
+        if name in _PRESENTATION and value:
+            out.append(f' {name}="{value}"')
+    return "".join(out)
+
+
+def _csp_clean(svg: str) -> str:
+    """The SVG with every ``style`` attribute turned into presentation attributes, and
+    matplotlib's one ``<style>*{...}</style>`` rule moved to the root (they inherit)."""
+    rule = _STYLE_ELEMENT.search(svg)
+    if rule:
+        svg = svg[: rule.start()] + svg[rule.end():]
+        svg = svg.replace("<svg ", "<svg" + _attributes(rule.group(1)) + " ", 1)
+    return _STYLE_ATTRIBUTE.sub(lambda m: _attributes(m.group(1)), svg)
 
 
 def _cell_text(ax: Any, i: int, j: int, value: float | None, high: bool) -> None:

@@ -48,3 +48,35 @@ def test_annotators_are_refused_and_non_members_get_404():
     assert _client("ana").get(f"/p/{project.slug}/agreement/sentences/1/").status_code == 403
     UserFactory(username="stranger")
     assert _client("stranger").get(f"/p/{project.slug}/agreement/").status_code == 404
+
+
+def _renamed(value, names: dict[str, str]):  # type: ignore[no-untyped-def]
+    """The report with every string (keys too) that equals one in ``names`` renamed."""
+    if isinstance(value, dict):
+        return {names.get(k, k): _renamed(v, names) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_renamed(v, names) for v in value]
+    return names.get(value, value) if isinstance(value, str) else value
+
+
+@pytest.mark.django_db
+def test_dashboard_draws_labels_and_usernames_with_dollar_signs_as_plain_text():
+    """matplotlib reads "$...$" as mathtext: r"$\\frac{a}{b}$" used to raise (a 500) and "$x^2$"
+    came out as a formula. Usernames are renamed before the computation, labels in the report."""
+    from django.contrib.auth import get_user_model
+
+    from annotator.agreement.models import AgreementReport
+
+    project = demo_load().project
+    users = get_user_model().objects
+    users.filter(username="ana").update(username="$x^2$")
+    users.filter(username="ben").update(username=r"$\frac{a}{b}$")
+    users.filter(username="chloe").update(username="$")
+    stored = agreement_compute(project=project)
+    labels = {"GPE": "$x^2$", "PER": r"$\\frac{a}{b}$", "ORG": "$", "favor": r"$\frac{a}{b}$"}
+    AgreementReport.objects.filter(pk=stored.pk).update(report=_renamed(stored.report, labels))
+    response = _client("lead").get(f"/p/{project.slug}/agreement/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in ("$x^2$", r"$\frac{a}{b}$", r"$\\frac{a}{b}$"):
+        assert f">{text}<" in html, f"{text!r} is drawn literally inside an SVG <text>"
