@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from annotator.core.markdown import MAX_CHARS as MARKDOWN_MAX_CHARS
 from annotator.jobs.models import JobState
 from annotator.projects.models import Project
 
@@ -68,7 +69,7 @@ class ProjectCreateSerializer(serializers.Serializer):
     slug = serializers.CharField(max_length=100)
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     description = serializers.CharField(required=False, allow_blank=True)
-    guidelines = serializers.CharField(required=False, allow_blank=True)
+    guidelines = serializers.CharField(required=False, allow_blank=True, max_length=MARKDOWN_MAX_CHARS)
     label_schema = serializers.JSONField()
     overlap = serializers.IntegerField(required=False, default=2)
 
@@ -76,7 +77,7 @@ class ProjectCreateSerializer(serializers.Serializer):
 class ProjectUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
-    guidelines = serializers.CharField(required=False, allow_blank=True)
+    guidelines = serializers.CharField(required=False, allow_blank=True, max_length=MARKDOWN_MAX_CHARS)
     label_schema = serializers.JSONField(required=False)
     overlap = serializers.IntegerField(required=False)
     assignment_timeout_minutes = serializers.IntegerField(required=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from annotator.core.markdown import MAX_CHARS as MARKDOWN_MAX_CHARS
 from annotator.projects.models import Role
 
 
@@ -88,7 +89,7 @@ class SchemaValidationSerializer(serializers.Serializer):
 
 
 class MarkdownSerializer(serializers.Serializer):
-    text = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=200_000)
+    text = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=MARKDOWN_MAX_CHARS)
 
 
 class MarkdownHtmlSerializer(serializers.Serializer):

@@ -59,7 +59,7 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
     """
     project, _ = project_for_page(
         request, slug, roles=[Role.ANNOTATOR, Role.LEAD], hide_from_other_roles=True,
-        fields=("id", "name", "slug", "label_schema", "guidelines", "guidelines_version"),
+        fields=("id", "name", "slug", "label_schema", "guidelines_html", "guidelines_version"),
     )
     sentence = request.GET.get("sentence", "")
     context = {

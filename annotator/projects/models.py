@@ -12,6 +12,9 @@ class Project(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True, default="")
     guidelines = models.TextField(blank=True, default="", help_text="Markdown")
+    guidelines_html = models.TextField(
+        blank=True, default="", editable=False, help_text="the guidelines rendered and sanitised when saved"
+    )
     guidelines_version = models.PositiveIntegerField(default=1)
     label_schema = models.JSONField(default=dict)
     overlap = models.PositiveSmallIntegerField(default=2, help_text="annotators per sentence (k)")

@@ -16,6 +16,7 @@ from annotator.accounts.services import user_create
 from annotator.accounts.usernames import username_normalize
 from annotator.annotations.models import Annotation, AnnotationRevision
 from annotator.core.errors import Conflict, DomainError, PermissionDenied
+from annotator.core.markdown import MarkdownTooLong, render_markdown
 from annotator.gold.models import Gold, GoldCandidate, GoldRevision
 
 from .models import Membership, Project, Role
@@ -45,6 +46,14 @@ def _checked_schema(schema: object) -> dict[str, Any]:
     return normalize_label_schema(schema)
 
 
+def _rendered_guidelines(text: str) -> str:
+    """The guidelines' sanitised HTML, rendered once here so that pages only read it."""
+    try:
+        return render_markdown(text)
+    except MarkdownTooLong as exc:
+        raise DomainError(str(exc), field="guidelines") from None
+
+
 def _checked_overlap(overlap: int) -> int:
     if isinstance(overlap, bool) or not isinstance(overlap, int) or not 1 <= overlap <= 50:
         raise DomainError("overlap must be a whole number from 1 to 50", field="overlap")
@@ -61,11 +70,13 @@ def project_create(
     guidelines: str = "",
     created_by: Any = None,
 ) -> Project:
-    """Create a project; the creator (if any) becomes its lead."""
+    """Create a project; the creator (if any) becomes its lead. Guidelines longer than
+    ``annotator.core.markdown.MAX_CHARS`` are refused."""
     if not slug or slugify(slug) != slug:
         raise DomainError("slug must be lowercase letters, digits and dashes", field="slug")
     if Project.objects.filter(slug=slug).exists():
         raise DomainError(f"a project with slug {slug!r} already exists", field="slug")
+    guidelines_html = _rendered_guidelines(guidelines)
     with transaction.atomic():
         project = Project.objects.create(
             slug=slug,
@@ -74,6 +85,7 @@ def project_create(
             overlap=_checked_overlap(overlap),
             description=description,
             guidelines=guidelines,
+            guidelines_html=guidelines_html,
             created_by=created_by,
         )
         if created_by is not None:
@@ -171,7 +183,8 @@ def project_update(
     *, project: Project, renames: object = None, confirm_orphans: bool = False, **changes: Any
 ) -> Project:
     """Change a project's settings. ``label_schema`` is validated; a change of
-    guidelines bumps ``guidelines_version`` (exports name the version they used).
+    guidelines bumps ``guidelines_version`` (exports name the version they used) and stores
+    their rendered HTML (too long: refused, as in project_create).
 
     A new ``label_schema`` that removes a name (entity type, stance target or label, event
     type, role) which stored annotations or gold use is refused with
@@ -213,8 +226,10 @@ def _project_apply(*, project: Project, changes: dict[str, Any]) -> Project:
             raise DomainError("assignment timeout must be 1 to 43200 minutes", field="assignment_timeout_minutes")
     if "license" in changes:
         changes["license"] = _checked_license(changes["license"])
-    if "guidelines" in changes and changes["guidelines"] != project.guidelines:
-        project.guidelines_version += 1
+    if "guidelines" in changes:
+        project.guidelines_html = _rendered_guidelines(changes["guidelines"])
+        if changes["guidelines"] != project.guidelines:
+            project.guidelines_version += 1
     for key, value in changes.items():
         setattr(project, key, value)
     project.save()
