@@ -29,7 +29,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "project": project,
         "role": role,
         "progress": project_progress(project=project),
-        "documents": project.documents.order_by("id").only("id", "title", "source", "published")[:200],
+        "documents": project.documents.order_by("id").only("id", "project", "title", "source", "published")[:200],
         "members": members_of(project=project) if role == Role.LEAD else [],
     }
     return render(request, "frontend/project.html", context)

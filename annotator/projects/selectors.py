@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from annotator.annotations.models import Annotation, AnnotationStatus
+from annotator.core.sql_names import column, table
+from annotator.documents.models import Document, Sentence
 
 from annotator.annotations.models import Annotation
 from annotator.gold.models import Gold
@@ -13,14 +19,19 @@ from .models import Membership, Project, Role
 from .schema import NameKey, labels_name_keys
 
 
+def _count_per_project(model: type[Document] | type[Sentence]) -> Coalesce:
+    """COUNT(*) of ``model`` rows of the outer project, as a correlated subquery (an index scan
+    on project_id each). Two Count(distinct) over one join of sentences and documents would
+    read sentences × documents rows: 31 s for 50,000 sentences in 2,500 documents."""
+    rows = model.objects.filter(project=OuterRef("pk")).order_by().values("project").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
 def projects_for_user(*, user: Any) -> QuerySet[Project]:
     """The projects ``user`` belongs to, with sentence and document counts (one query)."""
     return (
         Project.objects.filter(memberships__user=user)
-        .annotate(
-            sentence_count=Count("sentences", distinct=True),
-            document_count=Count("documents", distinct=True),
-        )
+        .annotate(sentence_count=_count_per_project(Sentence), document_count=_count_per_project(Document))
         .order_by("id")
     )
 
@@ -42,34 +53,31 @@ def annotator_ids(*, project: Project) -> list[int]:
 
 def projects_progress(*, project_ids: list[int]) -> dict[int, dict[str, int]]:
     """Per project: sentences, sentences with at least one submitted annotation (started)
-    and with all k of them (complete). One query for any number of projects."""
-    from django.db.models import F, IntegerField, OuterRef, Subquery, Value
-    from django.db.models.functions import Coalesce
+    and with all k of them (complete). Two queries for any number of projects.
 
-    from annotator.annotations.models import Annotation, AnnotationStatus
-    from annotator.documents.models import Sentence
-
-    submitted = (
-        Annotation.objects.filter(sentence=OuterRef("pk"), status=AnnotationStatus.SUBMITTED)
-        .order_by()
-        .values("sentence")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    rows = (
-        Sentence.objects.filter(project_id__in=project_ids)
-        .annotate(n=Coalesce(Subquery(submitted, output_field=IntegerField()), Value(0)))
-        .values("project_id")
-        .annotate(
-            sentences=Count("id"),
-            started=Count("id", filter=Q(n__gt=0)),
-            complete=Count("id", filter=Q(n__gte=F("project__overlap"))),
-        )
-        .order_by()
-    )
+    Reads the submitted annotations once, grouped by sentence (a correlated count per
+    sentence cost 0.3-1.4 s at 50,000 sentences; this, about 0.1 s: bench/run.py
+    project-lists). Written in SQL because the ORM cannot aggregate an aggregate."""
     progress = {pid: {"sentences": 0, "complete": 0, "started": 0} for pid in project_ids}
+    if not project_ids:
+        return progress
+    rows = Sentence.objects.filter(project_id__in=project_ids).values("project_id").annotate(n=Count("id")).order_by()
     for row in rows:
-        progress[row["project_id"]] = {k: row[k] for k in ("sentences", "complete", "started")}
+        progress[row["project_id"]]["sentences"] = row["n"]
+    a, p = Annotation, Project
+    marks = ", ".join(["%s"] * len(project_ids))
+    # names come from the models, every value is a parameter
+    sql = (
+        f"SELECT g.project_id, COUNT(*), SUM(CASE WHEN g.n >= p.{column(p, 'overlap')} THEN 1 ELSE 0 END) "  # noqa: S608
+        f"FROM (SELECT {column(a, 'project')} AS project_id, {column(a, 'sentence')}, COUNT(*) AS n "
+        f"FROM {table(a)} WHERE {column(a, 'status')} = %s AND {column(a, 'project')} IN ({marks}) "
+        f"GROUP BY {column(a, 'project')}, {column(a, 'sentence')}) g "
+        f"JOIN {table(p)} p ON p.{column(p, 'id')} = g.project_id GROUP BY g.project_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [AnnotationStatus.SUBMITTED, *project_ids])
+        for project_id, started, complete in cursor.fetchall():
+            progress[project_id].update(started=int(started), complete=int(complete or 0))
     return progress
 
 

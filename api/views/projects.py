@@ -59,7 +59,7 @@ class ProjectDetailView(APIView):
     permission_classes = [IsAuthenticated & IsMember]
 
     def _project(self, request: Request, pk: int):  # type: ignore[no-untyped-def]
-        project_for(request, pk)
+        # IsMember has checked the role (non-members got 404); this reads the counts too
         return get_object_or_404(projects_for_user(user=request.user), pk=pk)
 
     @extend_schema(responses={200: ProjectSerializer})
