@@ -130,3 +130,21 @@ def test_swagger_ui_shows_operations_under_the_production_csp(csp_page, live_ser
     csp_page.screenshot(path=str(artifacts_dir / "swagger-production-csp.png"))
     assert _violations(csp_page) == []
     assert not csp_page.js_errors
+
+
+@pytest.mark.parametrize("who, paths", [
+    ("lead", ["/", "/p/demo/", "/p/demo/settings/", "/p/demo/members/", "/p/demo/import/", "/p/demo/exports/",
+              "/p/demo/adjudicate/", "/projects/new/"]),
+    ("ana", ["/p/demo-practice/annotate/"]),
+])
+def test_every_page_runs_under_the_production_csp(csp_page, live_server, transactional_db, who, paths):
+    """The other pages, so that a new inline style or script anywhere fails here first."""
+    demo_load()
+    sign_in(csp_page, live_server.url, who, paths[0])
+    for path in paths:
+        response = csp_page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        csp_page.wait_for_load_state("networkidle")
+        assert _violations(csp_page) == [], path
+        csp_page.csp_console.clear()
+    assert not csp_page.js_errors
