@@ -100,7 +100,7 @@ def test_the_home_page_query_count_does_not_grow_with_projects(member_of_three, 
     user, _ = member_of_three
     client = _page(user)
     client.get("/")  # warm the session
-    with django_assert_max_num_queries(6):  # session, user, projects, roles, progress (+ slack 1)
+    with django_assert_max_num_queries(6):  # session, user, projects, roles, progress, may-create
         assert client.get("/").status_code == 200
     for _ in range(5):
         project = ProjectFactory()
@@ -118,7 +118,7 @@ def test_the_project_page_query_count_does_not_grow_with_documents(member_of_thr
     client.get(f"/p/{projects[0].slug}/")
     for d in range(5):
         add_text(projects[0], f"{ARTICLE} More {d}.", title=f"more {d}")
-    with django_assert_max_num_queries(8):  # session, user, project, role, progress 2, documents, members
+    with django_assert_max_num_queries(8):  # session, user, project, role, progress, documents, members (+1)
         response = client.get(f"/p/{projects[0].slug}/")
     assert response.status_code == 200 and "more 4" in response.content.decode()
 
