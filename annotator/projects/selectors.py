@@ -9,10 +9,8 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce
 
 from annotator.annotations.models import Annotation, AnnotationStatus
-from annotator.core.sql_names import column, table
+from annotator.core import sql_names
 from annotator.documents.models import Document, Sentence
-
-from annotator.annotations.models import Annotation
 from annotator.gold.models import Gold
 
 from .models import Membership, Project, Role
@@ -63,16 +61,17 @@ def projects_progress(*, project_ids: list[int]) -> dict[int, dict[str, int]]:
     if not project_ids:
         return progress
     a, p, s = Annotation, Project, Sentence
+    col, tbl = sql_names.column, sql_names.table
     marks = ", ".join(["%s"] * len(project_ids))
     # names come from the models, every value is a parameter
     sql = (
-        f"SELECT p.{column(p, 'id')}, "  # noqa: S608
-        f"(SELECT COUNT(*) FROM {table(s)} s WHERE s.{column(s, 'project')} = p.{column(p, 'id')}), "
-        f"COUNT(g.sentence_id), SUM(CASE WHEN g.n >= p.{column(p, 'overlap')} THEN 1 ELSE 0 END) "
-        f"FROM {table(p)} p LEFT JOIN (SELECT {column(a, 'project')} AS project_id, {column(a, 'sentence')} AS sentence_id, "
-        f"COUNT(*) AS n FROM {table(a)} WHERE {column(a, 'status')} = %s AND {column(a, 'project')} IN ({marks}) "
-        f"GROUP BY {column(a, 'project')}, {column(a, 'sentence')}) g ON g.project_id = p.{column(p, 'id')} "
-        f"WHERE p.{column(p, 'id')} IN ({marks}) GROUP BY p.{column(p, 'id')}"
+        f"SELECT p.{col(p, 'id')}, "  # noqa: S608
+        f"(SELECT COUNT(*) FROM {tbl(s)} s WHERE s.{col(s, 'project')} = p.{col(p, 'id')}), "
+        f"COUNT(g.sentence_id), SUM(CASE WHEN g.n >= p.{col(p, 'overlap')} THEN 1 ELSE 0 END) "
+        f"FROM {tbl(p)} p LEFT JOIN (SELECT {col(a, 'project')} AS project_id, {col(a, 'sentence')} AS sentence_id, "
+        f"COUNT(*) AS n FROM {tbl(a)} WHERE {col(a, 'status')} = %s AND {col(a, 'project')} IN ({marks}) "
+        f"GROUP BY {col(a, 'project')}, {col(a, 'sentence')}) g ON g.project_id = p.{col(p, 'id')} "
+        f"WHERE p.{col(p, 'id')} IN ({marks}) GROUP BY p.{col(p, 'id')}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [AnnotationStatus.SUBMITTED, *project_ids, *project_ids])
