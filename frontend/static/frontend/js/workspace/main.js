@@ -269,9 +269,11 @@ function showConflict(current, status, extra) {
   $('ws-conflict-text').textContent =
     `This sentence was saved somewhere else in the meantime (another tab or window): the stored version is ${n}` +
     `${current ? ` (${current.status}, ${current.entities?.length ?? 0} entit${(current.entities?.length ?? 0) === 1 ? 'y' : 'ies'})` : ''}, and yours was based on version ${s.version}. ` +
-    'Reload the saved version (your changes here are dropped), or keep yours and save it over the stored one.';
+    'Keep yours and save it over the stored one, or discard your changes here and reload the saved version.';
   $('ws-conflict').hidden = false;
-  $('ws-conflict-reload').focus();
+  // The banner itself takes focus, not a button: Enter or Space out of habit must never
+  // pick for the annotator (Reload drops their change; Keep mine overwrites the other save).
+  $('ws-conflict').focus();
 }
 
 function resolveConflict(keepMine) {
