@@ -14,6 +14,7 @@ urlpatterns = [
     path("projects/<int:pk>/imports/", projects.ProjectImportView.as_view(), name="project-imports"),
     path("projects/<int:pk>/next/", annotations.NextView.as_view(), name="next"),
     path("projects/<int:pk>/queue/", annotations.QueueView.as_view(), name="queue"),
+    path("projects/<int:pk>/progress/", annotations.ProgressView.as_view(), name="progress"),
     path("projects/<int:pk>/assignments/", annotations.AssignmentListView.as_view(), name="assignments"),
     path("assignments/<int:pk>/", annotations.AssignmentDetailView.as_view(), name="assignment"),
     path("sentences/<int:pk>/", annotations.SentenceView.as_view(), name="sentence"),

@@ -35,6 +35,7 @@ from api.serializers import (
     AssignmentSerializer,
     ConflictSerializer,
     ErrorSerializer,
+    ProgressSerializer,
     QueueItemSerializer,
     WorkItemSerializer,
     annotation_data,
@@ -118,6 +119,16 @@ class AnnotationView(APIView):
                 status=status.HTTP_409_CONFLICT,
             )
         return Response(annotation_data(annotation))
+
+
+class ProgressView(APIView):
+    permission_classes = [IsAuthenticated & IsAnnotator]
+
+    @extend_schema(responses={200: ProgressSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        """The caller's counts now: done, assigned (open), remaining (what "All done" shows)."""
+        project = project_for(request, pk)
+        return Response(progress_of(project=project, annotator=request.user))
 
 
 class QueueView(ListAPIView):

@@ -214,3 +214,14 @@ def test_the_work_item_names_my_previous_and_next_sentence_and_nobody_elses(proj
     assert back["queue"] == {"previous": None, "next": second["sentence"]["id"]}
     assert back["annotation"]["status"] == "submitted"
     assert Assignment.objects.filter(annotator=ana).count() == 2
+
+
+def test_progress_gives_current_counts_and_hides_other_projects(project):
+    """What "All done" shows once next/ answers 204 (issue 13, bug 1)."""
+    _, client = member(project)
+    assert client.get(f"/api/projects/{project.id}/progress/").json() == {"done": 0, "assigned": 0, "remaining": 6}
+    first = client.get(f"/api/projects/{project.id}/next/").json()["sentence"]
+    client.put(f"/api/sentences/{first['id']}/annotation/", payload(first["text"]), format="json")
+    assert client.get(f"/api/projects/{project.id}/progress/").json() == {"done": 1, "assigned": 0, "remaining": 5}
+    other = ProjectFactory()
+    assert client.get(f"/api/projects/{other.id}/progress/").status_code == 404

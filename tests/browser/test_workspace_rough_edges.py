@@ -38,3 +38,33 @@ def test_enter_on_the_conflict_banner_never_discards_my_change(context, live_ser
     assert _annotation(sentence, user).version == 1
     second.get_by_role("button", name="Keep mine (save over it)").click()
     expect(second.locator("#ws-save-state")).to_contain_text("Saved (version 2")
+
+
+def _bar(page: Any) -> tuple[float, float]:
+    return page.evaluate("() => { const b = document.querySelector('#ws-progress progress'); return [b.value, b.max]; }")
+
+
+def test_progress_bar_counts_the_whole_project_and_all_done_is_current(page, live_server, make_project):
+    """Bug 1: the bar's max was the open sentences (1), so it was full after one; "All done"
+    kept the numbers of the last sentence, kept Undo enabled and led nowhere."""
+    project, user = make_project("progress", [("A visit", "Putin flew to Pyongyang. Kim met him at the station. They signed a pact.")])
+    _open(page, live_server, project)
+    expect(page.locator("#ws-progress")).to_contain_text("0 done")
+    assert _bar(page) == [0, 3]
+    page.keyboard.press("p")
+    page.keyboard.press("Enter")
+    expect(page.locator("#ws-where")).to_contain_text("Sentence 2 of 3")
+    expect(page.locator("#ws-progress")).to_contain_text("1 done")
+    assert _bar(page) == [1, 3]
+    page.keyboard.press("Enter")
+    expect(page.locator("#ws-where")).to_contain_text("Sentence 3 of 3")
+    page.keyboard.press("p")
+    page.keyboard.press("Enter")
+    expect(page.locator("#ws-title")).to_have_text("All done")
+    expect(page.locator("#ws-progress")).to_contain_text("3 done · 0 assigned · 0 remaining")
+    assert _bar(page) == [3, 3]
+    expect(page.locator("#ws-undo")).to_be_disabled()
+    expect(page.locator("#ws-redo")).to_be_disabled()
+    page.get_by_role("link", name="Back to the project").click()
+    page.wait_for_url(f"**/p/{project.slug}/")
+    assert page.js_errors == []

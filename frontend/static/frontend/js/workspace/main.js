@@ -355,7 +355,8 @@ function progress(p) {
   const out = $('ws-progress');
   if (!p) { out.textContent = ''; return; }
   const bar = el('progress');
-  bar.max = Math.max(1, p.assigned ?? 0);
+  // Out of everything this annotator can still get: what they finished, hold and may take.
+  bar.max = Math.max(1, (p.done ?? 0) + (p.assigned ?? 0) + (p.remaining ?? 0));
   bar.value = p.done ?? 0;
   bar.setAttribute('aria-hidden', 'true');
   out.replaceChildren(bar, ` ${p.done} done · ${p.assigned} assigned · ${p.remaining} remaining`);
@@ -367,9 +368,20 @@ function finished() {
   /** @type {HTMLButtonElement} */ ($('ws-previous')).disabled = !s.lastId;
   /** @type {HTMLButtonElement} */ ($('ws-next')).disabled = true;
   root.classList.add('ws-finished');
+  /** @type {HTMLButtonElement} */ ($('ws-undo')).disabled = true;
+  /** @type {HTMLButtonElement} */ ($('ws-redo')).disabled = true;
+  $('ws-save-state').textContent = '';
   $('ws-title').textContent = 'All done';
   $('ws-where').textContent = '';
-  $('ws-text').replaceChildren(el('span', 'muted', 'Nothing is left for you to annotate in this project. Thank you!'));
+  const back = /** @type {HTMLAnchorElement} */ (el('a', '', 'Back to the project'));
+  back.href = root.dataset.projectUrl ?? '/';
+  const home = /** @type {HTMLAnchorElement} */ (el('a', '', 'All my projects'));
+  home.href = root.dataset.homeUrl ?? '/';
+  $('ws-text').replaceChildren(
+    el('span', 'muted', 'Nothing is left for you to annotate in this project. Thank you! '), back, ' · ', home,
+  );
+  // The counts of the last sentence are stale now: ask for the current ones.
+  api.progress(projectId).then(({ data }) => { if (!s.sentence) progress(data); }).catch(() => progress(null));
   for (const id of ['ws-before', 'ws-after', 'ws-frames', 'ws-entities', 'ws-stance']) $(id).replaceChildren();
   const url = new URL(window.location.href);
   url.searchParams.delete('sentence');
