@@ -11,6 +11,7 @@ import { SpanEditor, el } from './span-editor.js';
 import { StancePicker } from './stance-picker.js';
 import { EventEditor } from './event-editor.js';
 import { workspaceKeymap, renderSheet } from './shortcuts.js';
+import { LabelMenu, LabelSheet, labelButton } from './label-picker.js';
 import { keyFromEvent } from '../lib/keymap.js';
 import { createHistory } from '../lib/undo.js';
 import { overlaps } from '../lib/spans.js';
@@ -85,6 +86,36 @@ const editor = new SpanEditor({
     render();
   },
   onSelectEvent: selectEvent,
+  onDragEnd() {
+    const last = [...$('ws-text').querySelectorAll('.seg.cur')].pop();
+    if (last && s.sentence) menu.open(last.getBoundingClientRect());
+  },
+  onTapToken(t) {
+    // First tap picks a token; a tap on another one while the sheet is open stretches the
+    // selection from the first; a tap inside a longer selection starts again there.
+    const c = s.cursor;
+    const lo = Math.min(c.anchor, c.focus);
+    const hi = Math.max(c.anchor, c.focus);
+    const extend = !$('ws-sheet').hidden && (t < lo || t > hi);
+    s.cursor = { anchor: extend ? c.anchor : t, focus: t, count: s.sentence.tokens.length };
+    render();
+    const sel = span();
+    if (sel) sheet.open(editor.slice(sel.start, sel.end), [...$('ws-text').querySelectorAll('.seg.cur')].pop());
+  },
+});
+
+const entityTypes = schema.entity_types ?? [];
+const menu = new LabelMenu({
+  container: /** @type {HTMLElement} */ (document.querySelector('.ws-main')), types: entityTypes,
+  color: (label) => editor.color(label),
+  onApply(label) { labelSelection(label); sentenceEl.focus(); },
+  onClose() { sentenceEl.focus(); },
+});
+const sheet = new LabelSheet({
+  root: $('ws-sheet'), title: $('ws-sheet-title'), list: $('ws-sheet-list'), types: entityTypes,
+  color: (label) => editor.color(label),
+  onApply(label) { labelSelection(label); sheet.close(); },
+  onClose() {},
 });
 
 const stance = new StancePicker({
@@ -326,6 +357,8 @@ function show(data) {
   /** @type {HTMLButtonElement} */ ($('ws-next')).disabled = false;
   s.conflict = null;
   $('ws-conflict').hidden = true;
+  menu.close(false);
+  sheet.close();
   editor.load(sen);
   applyAnnotation(data.annotation);
   s.cursor = cursorInit(sen.tokens.length, 0);
@@ -364,6 +397,8 @@ function progress(p) {
 
 function finished() {
   s.sentence = null;
+  menu.close(false);
+  sheet.close();
   s.queue = { previous: s.lastId, next: null };
   /** @type {HTMLButtonElement} */ ($('ws-previous')).disabled = !s.lastId;
   /** @type {HTMLButtonElement} */ ($('ws-next')).disabled = true;
@@ -575,17 +610,22 @@ window.addEventListener('beforeunload', (ev) => {
 
 renderSheet($('ws-help-rows'), keymap);
 {
+  // The legend is a row of buttons: each applies its label to the selection.
   const legend = $('ws-legend');
-  for (const t of schema.entity_types ?? []) {
+  for (const t of entityTypes) {
     const li = el('li');
-    const sw = el('span', 'swatch');
-    sw.style.backgroundColor = editor.color(t.name);
-    sw.setAttribute('aria-hidden', 'true');
-    li.append(sw, t.hotkey ? el('kbd', '', t.hotkey) : '', ' ', el('strong', '', t.name));
-    if (t.description) li.title = t.description;
+    const b = labelButton(t, editor.color(t.name), 'ws-label');
+    b.title = `Apply ${t.name} to the selection`;
+    b.addEventListener('click', () => {
+      if (!s.sentence) return;
+      labelSelection(t.name);
+      sentenceEl.focus({ preventScroll: true });
+    });
+    li.append(b);
     legend.append(li);
   }
 }
+$('ws-sheet-close').addEventListener('click', () => sheet.close());
 
 const start = root.dataset.sentenceId;
 load(start ? api.sentence(start) : api.next(projectId));

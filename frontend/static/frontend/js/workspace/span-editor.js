@@ -43,6 +43,8 @@ export class SpanEditor {
    * @param {(index: number) => void} o.onRemoveEntity
    * @param {(index: number) => void} o.onSelectEntity
    * @param {(index: number) => void} o.onSelectEvent
+   * @param {() => void} [o.onDragEnd]  a mouse drag selected tokens (the label menu opens)
+   * @param {(token: number) => void} [o.onTapToken]  a finger tapped a token
    */
   constructor(o) {
     Object.assign(this, o);
@@ -51,6 +53,9 @@ export class SpanEditor {
     this.text = '';
     this.tokens = [];
     this.index = makeOffsetIndex('');
+    /** The kind of the last pointer pressed on the text: taps select differently. */
+    this.pointerType = 'mouse';
+    this.textEl.addEventListener('pointerdown', (ev) => { this.pointerType = ev.pointerType; });
     this.textEl.addEventListener('mousedown', (ev) => this.onMouseDown(ev));
     this.textEl.addEventListener('click', (ev) => this.onClick(ev));
   }
@@ -242,6 +247,14 @@ export class SpanEditor {
     const at = this.positionAt(ev.clientX, ev.clientY);
     if (at === null) return;
     ev.preventDefault(); // no native selection: the token cursor is the selection
+    if (this.pointerType === 'touch') {
+      // A finger cannot drag over text without scrolling: taps pick tokens one by one.
+      const cp = this.index.rangeToCodePoints(at, at).start;
+      let t = tokenAt(this.tokens, cp);
+      if (t === -1) t = tokenAt(this.tokens, Math.max(0, cp - 1));
+      if (t !== -1) this.onTapToken?.(t);
+      return;
+    }
     this.drag = { from: at, to: at };
     this.selectRange16(at, at);
     const move = (/** @type {MouseEvent} */ e) => {
@@ -252,7 +265,9 @@ export class SpanEditor {
     };
     const up = (/** @type {MouseEvent} */ e) => {
       move(e);
+      const dragged = this.drag !== null && this.drag.to !== this.drag.from;
       this.drag = null;
+      if (dragged) this.onDragEnd?.();
       document.removeEventListener('mousemove', move);
       document.removeEventListener('mouseup', up);
     };
