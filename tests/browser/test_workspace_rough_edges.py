@@ -68,3 +68,48 @@ def test_progress_bar_counts_the_whole_project_and_all_done_is_current(page, liv
     page.get_by_role("link", name="Back to the project").click()
     page.wait_for_url(f"**/p/{project.slug}/")
     assert page.js_errors == []
+
+
+ARABIC = "وزير الخارجية زار القاهرة يوم الثلاثاء."
+
+
+def _x_of(page: Any, selector: str, char: str) -> float:
+    """Viewport x of the first ``char`` in the text of ``selector``."""
+    return page.evaluate(
+        """([sel, ch]) => {
+          const root = document.querySelector(sel);
+          const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+          for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+            const i = n.data.indexOf(ch);
+            if (i === -1) continue;
+            const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 1);
+            return r.getBoundingClientRect().left;
+          }
+          throw new Error('no ' + ch + ' in ' + sel);
+        }""",
+        [selector, char],
+    )
+
+
+def test_rtl_sentence_keeps_chips_by_their_words_and_offsets_in_order(page, live_server, make_project, artifacts_dir):
+    """Bug 4: the Latin chip split the Arabic run and the offsets read "25–18" (reversed)."""
+    from .test_workspace import _press, _token_index
+
+    project, user = make_project("rtl", [("Arabic", ARABIC)])
+    sentence = _only_sentence(project)
+    _open(page, live_server, project)
+    _press(page, "ArrowRight", _token_index(sentence, "القاهرة"))
+    page.keyboard.press("g")
+    start = sentence.text.index("القاهرة")
+    end = start + len("القاهرة")
+    first, last = str(start), str(end)
+    assert first[0] != last[0]
+    # Offsets read start–end, left to right, in the entity list and the selection line.
+    assert _x_of(page, "#ws-entities li", first[0]) < _x_of(page, "#ws-entities li", "–") < _x_of(page, "#ws-entities li", last[0])
+    assert _x_of(page, "#ws-selection", first[0]) < _x_of(page, "#ws-selection", last[0])
+    # The sentence reads right to left; the GPE chip sits at the (left) end of its word.
+    expect(page.locator("#ws-text")).to_have_attribute("dir", "auto")
+    word = page.locator("#ws-text .seg.ent").bounding_box()
+    chip = page.locator("#ws-text .chip[data-entity]").bounding_box()
+    assert abs((chip["x"] + chip["width"]) - word["x"]) < 12, (chip, word)
+    page.screenshot(path=str(artifacts_dir / "workspace-rtl.png"))

@@ -381,7 +381,11 @@ function show(data) {
 }
 
 function context(box, items) {
-  box.replaceChildren(...items.map((c) => el('p', 'ws-ctx', c.text)));
+  box.replaceChildren(...items.map((c) => {
+    const p = el('p', 'ws-ctx', c.text);
+    p.dir = 'auto';
+    return p;
+  }));
 }
 
 function progress(p) {

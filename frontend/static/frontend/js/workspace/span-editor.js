@@ -108,7 +108,11 @@ export class SpanEditor {
     this.textEl.replaceChildren(frag);
     this.textEl.style.setProperty('--lanes', String(layout.depth));
     this.renderList(entities, cursor);
-    this.selectionEl.textContent = cursor ? `“${this.slice(cursor.start, cursor.end)}” (${cursor.start}–${cursor.end})` : 'none';
+    if (cursor) {
+      this.selectionEl.replaceChildren('“', el('bdi', '', this.slice(cursor.start, cursor.end)), '” (', el('bdi', '', `${cursor.start}–${cursor.end}`), ')');
+    } else {
+      this.selectionEl.textContent = 'none';
+    }
   }
 
   segment(s, e, ids, lanes, entities, cursor, triggers, currentEvent) {
@@ -168,7 +172,9 @@ export class SpanEditor {
       const sw = el('span', 'swatch');
       sw.style.backgroundColor = this.color(e.label);
       sw.setAttribute('aria-hidden', 'true');
-      pick.append(sw, el('strong', '', e.label), ` “${this.slice(e.start, e.end)}” `, el('span', 'muted', `${e.start}–${e.end}`));
+      // Isolated runs: an Arabic or Hebrew span must not pull the offsets into its direction.
+      pick.append(sw, el('strong', '', e.label), ' “', el('bdi', '', this.slice(e.start, e.end)), '” ',
+        el('bdi', 'muted', `${e.start}–${e.end}`));
       pick.addEventListener('click', () => this.onSelectEntity(i));
       const rm = el('button', 'ws-remove', '×');
       rm.type = 'button';
