@@ -8,6 +8,8 @@ ends a paragraph, or a title or caption that has no final full stop.
 Offsets are Python string indices (Unicode code points), 0-based and end-exclusive:
 ``text[s.start:s.end] == s.text``. Token offsets are relative to the sentence.
 No sentence starts or ends with whitespace; whitespace-only tokens are dropped.
+A token never splits a grapheme cluster (an emoji ZWJ sequence, a flag, a letter with
+its combining marks): where spaCy cuts inside one, the pieces are merged.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+import unicodedata
 
 import numpy as np
 import spacy
@@ -111,8 +115,48 @@ def _sentences_of_batch(docs: Sequence[Doc], texts: Sequence[str]) -> list[list[
     out: list[list[SentenceSpan]] = [[] for _ in docs]
     rows = zip(sentence_doc.tolist(), index.tolist(), char_start.tolist(), char_end.tolist(), bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
     for d, n, start, end, lo, hi in rows:
-        out[d].append(SentenceSpan(index=n, start=start, end=end, text=texts[d][start:end], token_array=relative[lo:hi]))
+        text = texts[d][start:end]
+        out[d].append(SentenceSpan(index=n, start=start, end=end, text=text, token_array=_whole_graphemes(text, relative[lo:hi])))
     return out
+
+
+ZWJ = "\u200d"
+
+
+def _is_regional_indicator(ch: str) -> bool:
+    return "\U0001f1e6" <= ch <= "\U0001f1ff"
+
+
+def _inside_cluster(text: str, i: int) -> bool:
+    """Whether ``text[i-1]`` and ``text[i]`` belong to one grapheme cluster (the rules of
+    UAX #29 that tokenizers break: extend/ZWJ, emoji ZWJ sequences, flag pairs)."""
+    before, ch = text[i - 1], text[i]
+    if ch == ZWJ or unicodedata.category(ch) in ("Mn", "Mc", "Me"):
+        return True
+    if "\ufe00" <= ch <= "\ufe0f" or "\U0001f3fb" <= ch <= "\U0001f3ff" or "\U000e0020" <= ch <= "\U000e007f":
+        return True
+    if before == ZWJ and ord(ch) >= 0x2600:  # ZWJ + pictograph: 👩‍👩‍👧
+        return True
+    if _is_regional_indicator(before) and _is_regional_indicator(ch):
+        run = 0
+        while i - 1 - run >= 0 and _is_regional_indicator(text[i - 1 - run]):
+            run += 1
+        return run % 2 == 1  # 🇺🇦🇷🇺: pairs from the left
+    return False
+
+
+def _whole_graphemes(text: str, tokens: np.ndarray) -> np.ndarray:
+    """``tokens`` with the pieces of a split grapheme cluster merged (ASCII: unchanged)."""
+    if text.isascii() or len(tokens) < 2:
+        return tokens
+    touching = np.flatnonzero(tokens[1:, 0] == tokens[:-1, 1])
+    glue = [k + 1 for k in touching.tolist() if _inside_cluster(text, int(tokens[k + 1, 0]))]
+    if not glue:
+        return tokens
+    first = np.ones(len(tokens), dtype=bool)
+    first[glue] = False
+    heads = np.flatnonzero(first)
+    return np.stack([tokens[heads, 0], np.maximum.reduceat(tokens[:, 1], heads)], axis=1)
 
 
 def _line_break_orths(doc: Doc, space_orths: np.ndarray) -> np.ndarray:

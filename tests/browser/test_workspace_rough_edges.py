@@ -113,3 +113,38 @@ def test_rtl_sentence_keeps_chips_by_their_words_and_offsets_in_order(page, live
     chip = page.locator("#ws-text .chip[data-entity]").bounding_box()
     assert abs((chip["x"] + chip["width"]) - word["x"]) < 12, (chip, word)
     page.screenshot(path=str(artifacts_dir / "workspace-rtl.png"))
+
+
+def test_cursor_steps_over_whole_emoji_even_on_tokens_stored_split(page, live_server, make_project):
+    """Bug 5: 👩‍👩‍👧 was five tokens (two of them lone ZWJs) and a drag over "Ukraine" stored
+    "Ukraine fled". Tokens stored that way before the server fix are merged in the browser."""
+    text = "The family 👩‍👩‍👧 fled Ukraine 🇺🇦 today."
+    project, user = make_project("graphemes", [("Emoji", text)])
+    sentence = _only_sentence(project)
+    words = ["The", "family", "👩", "\u200d", "👩", "\u200d", "👧", "fled", "Ukraine", "🇺", "🇦", "today", "."]
+    at, split = 0, []
+    for w in words:  # as spaCy cut it
+        at = sentence.text.index(w, at)
+        split.append([at, at + len(w)])
+        at += len(w)
+    sentence.tokens = split
+    sentence.save(update_fields=["tokens"])
+    _open(page, live_server, project)
+
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#ws-selection")).to_contain_text("“👩‍👩‍👧”")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#ws-selection")).to_contain_text("“fled”")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#ws-selection")).to_contain_text("“🇺🇦”")
+    ukraine = sentence.text.index("Ukraine")
+    from .test_workspace import _drag, _utf16
+
+    _drag(page, _utf16(sentence.text, ukraine) + 1, _utf16(sentence.text, ukraine) + 5)
+    expect(page.locator("#ws-selection")).to_have_text(f"“Ukraine” ({ukraine}–{ukraine + 7})")
+    page.keyboard.press("g")
+    page.keyboard.press("Control+s")
+    expect(page.locator("#ws-save-state")).to_contain_text("Saved (version 1")
+    assert _annotation(sentence, user).labels["entities"] == [{"start": ukraine, "end": ukraine + 7, "label": "GPE"}]

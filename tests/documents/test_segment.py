@@ -70,3 +70,14 @@ def test_non_ascii_text_survives_byte_for_byte():
 def test_an_opening_bracket_or_quote_starts_the_next_sentence_not_ends_this_one():
     sentences = check_offsets("They met on June 19, 2024. (Photo by AP) “Never,” she said.")
     assert [s.text for s in sentences] == ["They met on June 19, 2024.", "(Photo by AP) “Never,” she said."]
+
+
+def test_tokens_never_split_a_grapheme_cluster():
+    """Issue 13, bug 5: spaCy splits ZWJ sequences and flags; our tokens keep them whole."""
+    text = "The family 👩‍👩‍👧 fled Ukraine 🇺🇦🇷🇺 today, café.\n"
+    (sentence,) = segment_text(text)
+    words = [sentence.text[s:e] for s, e in sentence.tokens]
+    assert words == ["The", "family", "👩‍👩‍👧", "fled", "Ukraine", "🇺🇦", "🇷🇺", "today", ",", "café", "."]
+    combining = "Cafe\u0301 👍🏽 ok.\n"
+    (sentence,) = segment_text(combining)
+    assert [sentence.text[s:e] for s, e in sentence.tokens] == ["Cafe\u0301", "👍🏽", "ok", "."]

@@ -119,3 +119,16 @@ test('cursorFromSpan selects the tokens an existing entity covers', () => {
   assert.deepEqual(cursorFromSpan(TOKENS, 10, 21), { anchor: 2, focus: 4, count: 6 });
   assert.equal(cursorFromSpan(TOKENS, 5, 6), null);
 });
+
+test('wholeGraphemeTokens merges tokens that split an emoji ZWJ sequence or a flag', async () => {
+  const { wholeGraphemeTokens } = await import('../../frontend/static/frontend/js/lib/tokens.js');
+  const text = 'A 👩‍👩‍👧 fled Ukraine 🇺🇦.';
+  // As spaCy cut it: 👩 ZWJ 👩 ZWJ 👧 and 🇺 🇦 (code points).
+  const split = [[0, 1], [2, 3], [3, 4], [4, 5], [5, 6], [6, 7], [8, 12], [13, 20], [21, 22], [22, 23], [23, 24]];
+  const cps = [...text];
+  const words = (ts) => ts.map(([s, e]) => cps.slice(s, e).join(''));
+  assert.deepEqual(words(wholeGraphemeTokens(text, split)), ['A', '👩‍👩‍👧', 'fled', 'Ukraine', '🇺🇦', '.']);
+  const whole = [[0, 1], [2, 7]];
+  assert.equal(wholeGraphemeTokens('A 👩‍👩‍👧', whole), whole);
+  assert.equal(wholeGraphemeTokens('Putin met Kim.', TOKENS), TOKENS);
+});

@@ -181,3 +181,32 @@ export function cursorSpan(tokens, state) {
   const last = clampIndex(Math.max(state.anchor, state.focus), tokens.length);
   return { start: tokens[first][0], end: tokens[last][1] };
 }
+
+/**
+ * The server's tokens with any grapheme cluster the tokenizer split merged again
+ * (sentences stored before the server kept clusters whole): the cursor must never step
+ * onto half an emoji or a lone ZWJ. Uses Intl.Segmenter; returns `tokens` itself when
+ * nothing needs merging (or the engine has no Segmenter).
+ * @param {string} text
+ * @param {ReadonlyArray<readonly [number, number]>} tokens  code point offsets
+ * @returns {ReadonlyArray<readonly [number, number]>}
+ */
+export function wholeGraphemeTokens(text, tokens) {
+  if (tokens.length < 2 || typeof Intl === 'undefined' || !('Segmenter' in Intl) || !/[^\x00-\x7f]/.test(text)) return tokens;
+  const boundaries = new Set();
+  let cp = 0;
+  let last16 = 0;
+  for (const { index } of new Intl.Segmenter('und', { granularity: 'grapheme' }).segment(text)) {
+    for (const _ of text.slice(last16, index)) cp += 1;
+    last16 = index;
+    boundaries.add(cp);
+  }
+  /** @type {Array<[number, number]>} */
+  const out = [];
+  for (const [s, e] of tokens) {
+    const prev = out[out.length - 1];
+    if (prev && prev[1] === s && !boundaries.has(s)) prev[1] = e;
+    else out.push([s, e]);
+  }
+  return out.length === tokens.length ? tokens : out;
+}

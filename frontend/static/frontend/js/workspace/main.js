@@ -15,7 +15,9 @@ import { LabelMenu, LabelSheet, labelButton } from './label-picker.js';
 import { keyFromEvent } from '../lib/keymap.js';
 import { createHistory } from '../lib/undo.js';
 import { overlaps } from '../lib/spans.js';
-import { cursorInit, cursorMove, cursorExtend, cursorHome, cursorEnd, cursorSpan, cursorFromSpan } from '../lib/tokens.js';
+import {
+  cursorInit, cursorMove, cursorExtend, cursorHome, cursorEnd, cursorSpan, cursorFromSpan, wholeGraphemeTokens,
+} from '../lib/tokens.js';
 import {
   emptyAnnotation, addEntity, removeEntity, relabelEntity, setStance, addEvent, removeEvent,
   addArgument, removeArgument, serialize,
@@ -349,6 +351,7 @@ function applyAnnotation(stored) {
 /** @param {{sentence: any, annotation: any, progress: any}} data */
 function show(data) {
   const sen = data.sentence;
+  sen.tokens = wholeGraphemeTokens(sen.text, sen.tokens);
   s.sentence = sen;
   s.lastId = sen.id;
   s.queue = data.queue ?? { previous: null, next: null };
