@@ -309,6 +309,8 @@ def test_page_up_and_down_walk_my_own_sentences_and_keep_every_change(page, live
     expect(page.locator("#ws-where")).to_contain_text("Sentence 2 of 3")
     page.keyboard.press("PageDown")  # the sentence after the last submitted one: new work
     expect(page.locator("#ws-where")).to_contain_text("Sentence 3 of 3")
+    page.keyboard.press("Enter")  # untouched, stance unset: a warning first (issue 13, bug 8)
+    expect(page.locator("#ws-message")).to_contain_text("is not set")
     page.keyboard.press("Enter")
     expect(page.locator("#ws-title")).to_have_text("All done")
     page.click("#ws-previous")  # from "All done" back to the last one

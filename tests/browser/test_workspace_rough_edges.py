@@ -57,6 +57,7 @@ def test_progress_bar_counts_the_whole_project_and_all_done_is_current(page, liv
     expect(page.locator("#ws-progress")).to_contain_text("1 done")
     assert _bar(page) == [1, 3]
     page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # the second Enter confirms an untouched sentence (bug 8)
     expect(page.locator("#ws-where")).to_contain_text("Sentence 3 of 3")
     page.keyboard.press("p")
     page.keyboard.press("Enter")
@@ -148,3 +149,70 @@ def test_cursor_steps_over_whole_emoji_even_on_tokens_stored_split(page, live_se
     page.keyboard.press("Control+s")
     expect(page.locator("#ws-save-state")).to_contain_text("Saved (version 1")
     assert _annotation(sentence, user).labels["entities"] == [{"start": ukraine, "end": ukraine + 7, "label": "GPE"}]
+
+
+def _on_top(page: Any, selector: str) -> bool:
+    """Whether the element's centre is not covered by another element."""
+    return page.evaluate(
+        """(sel) => { const e = document.querySelector(sel); const r = e.getBoundingClientRect();
+          const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          return e === top || e.contains(top); }""",
+        selector,
+    )
+
+
+def test_guidelines_panel_leaves_its_toggle_free_and_has_a_close_button(page, live_server, make_project):
+    """Bug 6: the panel covered the Guidelines button and only Esc / Ctrl+G closed it."""
+    project, _ = make_project("guide", [("A visit", VISIT)])
+    _open(page, live_server, project)
+    page.click("#ws-guidelines-toggle")
+    panel = page.locator("#ws-guidelines")
+    expect(panel).to_be_visible()
+    assert _on_top(page, "#ws-guidelines-toggle")
+    panel.get_by_role("button", name="Close").click()
+    expect(panel).to_be_hidden()
+    expect(page.locator("#ws-sentence")).to_be_focused()
+    page.click("#ws-guidelines-toggle")
+    expect(panel).to_be_visible()
+    page.click("#ws-guidelines-toggle")  # the toggle closes it again
+    expect(panel).to_be_hidden()
+
+
+def test_a_note_is_saved_with_the_annotation_and_shown_again(page, live_server, make_project):
+    """Bug 9: guidelines ask for a short note when unsure; the workspace had no field."""
+    project, user = make_project("note", [("A visit", VISIT)])
+    sentence = _only_sentence(project)
+    _open(page, live_server, project)
+    page.keyboard.press("p")
+    page.fill("#ws-note", "Is Putin here the person or the government?")
+    page.click("#ws-unsure")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.locator("#ws-title")).to_have_text("All done")
+    ann = _annotation(sentence, user)
+    assert ann.note == "Is Putin here the person or the government?"
+    assert ann.unsure is True
+    page.goto(f"{live_server.url}/p/{project.slug}/annotate/?sentence={sentence.pk}")
+    expect(page.locator("#ws-note")).to_have_value("Is Putin here the person or the government?")
+
+
+def test_a_note_alone_is_autosaved_as_a_draft(page, live_server, make_project):
+    project, user = make_project("note-draft", [("A visit", VISIT)])
+    sentence = _only_sentence(project)
+    _open(page, live_server, project)
+    page.fill("#ws-note", "garbled?")
+    expect(page.locator("#ws-save-state")).to_contain_text("Saved (version 1")
+    assert _annotation(sentence, user).note == "garbled?"
+
+
+def test_enter_on_an_untouched_sentence_with_stance_unset_warns_first(page, live_server, make_project):
+    """Bug 8 (workspace part): an untouched sentence went in with no stance and no word."""
+    project, user = make_project("untouched", [("A visit", VISIT)])
+    sentence = _only_sentence(project)
+    _open(page, live_server, project)
+    page.keyboard.press("Enter")
+    expect(page.locator("#ws-message")).to_contain_text("Stance on “the Russia–North Korea mutual defence pact” is not set")
+    expect(page.locator("#ws-title")).not_to_have_text("All done")
+    assert _annotation(sentence, user) is None
+    page.keyboard.press("Enter")  # on purpose: a second Enter submits it as it is
+    expect(page.locator("#ws-title")).to_have_text("All done")
+    assert _annotation(sentence, user).status == "submitted"

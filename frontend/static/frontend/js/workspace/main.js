@@ -55,11 +55,13 @@ const s = {
   lastId: null,
   /** Direction armed by a first press when leaving would drop changes. */
   leaving: '',
+  /** Sentence id armed by a first Enter on an untouched sentence with stance unset. */
+  confirmEmpty: null,
 };
 
 const ann = () => s.history.present;
-/** Label content only: what autosave compares. */
-const contentKey = (a) => serialize({ entities: a.entities, stance: a.stance, events: a.events, unsure: Boolean(a.unsure) });
+/** Label content and the note: what autosave compares. */
+const contentKey = (a) => serialize({ entities: a.entities, stance: a.stance, events: a.events, unsure: Boolean(a.unsure), note: s.note });
 const span = () => (s.sentence ? cursorSpan(s.sentence.tokens, s.cursor) : null);
 
 function message(text, kind = '') {
@@ -254,13 +256,14 @@ async function save(status, extra = {}) {
     entities: a.entities, stance: a.stance, events: a.events, status, version: s.version,
     unsure: Boolean(a.unsure), seconds: seconds(), skip_reason: extra.skip_reason ?? s.skipReason, note: s.note,
   };
+  const key = contentKey(a);
   const job = (async () => {
     updateSaveState('saving');
     try {
       const { data } = await api.save(sentenceId, body);
       if (s.sentence?.id !== sentenceId) return true;
       s.version = data.version;
-      s.savedKey = contentKey(a);
+      s.savedKey = key;
       s.loadedStatus = data.status ?? status;
       updateSaveState();
       return true;
@@ -341,10 +344,11 @@ function applyAnnotation(stored) {
   s.history.reset(a);
   s.version = stored?.version ?? 0;
   s.loadedStatus = stored?.status ?? 'draft';
+  s.note = stored?.note ?? '';
+  /** @type {HTMLTextAreaElement} */ ($('ws-note')).value = s.note;
   s.savedKey = contentKey(a);
   s.baseSeconds = stored?.seconds ?? 0;
   s.skipReason = stored?.skip_reason ?? '';
-  s.note = stored?.note ?? '';
   s.currentEvent = a.events.length - 1;
 }
 
@@ -356,6 +360,7 @@ function show(data) {
   s.lastId = sen.id;
   s.queue = data.queue ?? { previous: null, next: null };
   s.leaving = '';
+  s.confirmEmpty = null;
   /** @type {HTMLButtonElement} */ ($('ws-previous')).disabled = !s.queue.previous;
   /** @type {HTMLButtonElement} */ ($('ws-next')).disabled = false;
   s.conflict = null;
@@ -472,6 +477,16 @@ async function go(direction) {
 
 async function submit() {
   if (!s.sentence) return;
+  const a = ann();
+  const chosen = new Set(a.stance.map((x) => x.target));
+  const unset = (schema.stance?.targets ?? []).filter((t) => !chosen.has(t));
+  const untouched = !a.entities.length && !a.events.length && !a.stance.length;
+  if (untouched && unset.length && s.confirmEmpty !== s.sentence.id) {
+    // The guidelines say fields must not be empty: one Enter out of habit must not send a blank.
+    s.confirmEmpty = s.sentence.id;
+    message(`Stance on ${unset.map((t) => `“${t}”`).join(', ')} is not set and nothing is labelled: press Enter (or Submit) again to submit it as it is.`, 'error');
+    return;
+  }
   message('Submitting…');
   if (await save('submitted')) {
     message('Submitted.');
@@ -513,6 +528,8 @@ function render() {
 function toggleGuidelines(force) {
   const panel = $('ws-guidelines');
   const show = force ?? panel.hidden;
+  // Below its toggle, so the button that opened it can close it again.
+  if (show) panel.style.top = `${Math.round($('ws-guidelines-toggle').getBoundingClientRect().bottom + 8)}px`;
   panel.hidden = !show;
   $('ws-guidelines-toggle').setAttribute('aria-expanded', String(show));
   if (show) panel.focus();
@@ -598,6 +615,11 @@ $('ws-next').addEventListener('click', () => go('next'));
 $('ws-skip').addEventListener('click', () => openSkip());
 $('ws-unsure').addEventListener('change', (ev) => setUnsure(/** @type {HTMLInputElement} */ (ev.target).checked));
 $('ws-guidelines-toggle').addEventListener('click', () => toggleGuidelines());
+$('ws-guidelines-close').addEventListener('click', () => toggleGuidelines(false));
+$('ws-note').addEventListener('input', (ev) => {
+  s.note = /** @type {HTMLTextAreaElement} */ (ev.target).value;
+  scheduleSave();
+});
 $('ws-help-open').addEventListener('click', () => toggleHelp());
 $('ws-conflict-reload').addEventListener('click', () => resolveConflict(false));
 $('ws-conflict-keep').addEventListener('click', () => resolveConflict(true));
