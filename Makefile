@@ -38,16 +38,22 @@ demo: migrate
 	$(BIN)/python manage.py load_demo
 
 # The web server and a Celery worker together; Ctrl+C stops both.
+# The worker starts without its banner; the "running at" lines come last, once the web
+# server accepts connections (a bare TCP connect: no request line in its log).
 run: demo
 	$(BIN)/python manage.py collectstatic --noinput -v0
-	@echo ""
-	@echo "Accord is running at http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
-	@echo "Sign in as lead, ana, ben or chloe with the password accord-demo."
-	@echo "Annotators find work in the practice project: http://$(HOST):$(PORT)/p/demo-practice/annotate/"
-	@echo ""
-	@$(BIN)/celery -A annotator worker --loglevel=WARNING --concurrency=2 & WORKER=$$!; \
-	  trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
-	  $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
+	@PYTHONWARNINGS="ignore:You're running the worker with superuser privileges" $(BIN)/celery -A annotator --quiet worker --loglevel=ERROR --concurrency=2 & WORKER=$$!; \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload & WEB=$$!; \
+	  trap 'kill $$WORKER $$WEB 2>/dev/null; wait $$WORKER $$WEB 2>/dev/null' EXIT INT TERM; \
+	  until $(BIN)/python -c "import socket; socket.create_connection(('$(HOST)', $(PORT)), 1).close()" 2>/dev/null; do \
+	    kill -0 $$WEB 2>/dev/null || exit 1; sleep 0.3; done; \
+	  echo ""; \
+	  echo "Accord is running at http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"; \
+	  echo "Sign in as lead, ana, ben or chloe with the password accord-demo."; \
+	  echo "Annotators find work in the practice project: http://$(HOST):$(PORT)/p/demo-practice/annotate/"; \
+	  echo "Another port: make run PORT=8400. Stop with Ctrl+C."; \
+	  echo ""; \
+	  wait $$WEB
 
 web: install
 	$(BIN)/gunicorn annotator.wsgi --bind $(HOST):$(PORT) --workers 3
