@@ -644,7 +644,7 @@ renderSheet($('ws-help-rows'), keymap);
   for (const t of entityTypes) {
     const li = el('li');
     const b = labelButton(t, editor.color(t.name), 'ws-label');
-    b.title = `Apply ${t.name} to the selection`;
+    b.title = `Apply ${t.name} to the selection${t.description ? `: ${t.description}` : ''}`;
     b.addEventListener('click', () => {
       if (!s.sentence) return;
       labelSelection(t.name);
