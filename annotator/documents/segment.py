@@ -14,11 +14,10 @@ its combining marks): where spaCy cuts inside one, the pieces are merged.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-
-import unicodedata
 
 import numpy as np
 import spacy
