@@ -74,6 +74,7 @@ TABLE: dict[tuple[str, str], tuple[Callable[[World], dict], Body | None, dict[st
     ("project-imports", "post"): (lambda w: {"pk": w.project.pk}, lambda w, r: _file(), project_route(202, 403, 403)),
     ("next", "get"): (lambda w: {"pk": w.project.pk}, None, project_route(403, 200, 403)),
     ("queue", "get"): (lambda w: {"pk": w.project.pk}, None, project_route(403, 200, 403)),
+    ("progress", "get"): (lambda w: {"pk": w.project.pk}, None, project_route(403, 200, 403)),
     ("assignments", "get"): (lambda w: {"pk": w.project.pk}, None, project_route(200, 403, 403)),
     ("assignments", "post"): (lambda w: {"pk": w.project.pk},
                               lambda w, r: {"sentence": w.s3.pk, "annotator": "ann2"}, project_route(201, 403, 403)),
