@@ -10,6 +10,16 @@ from dataclasses import dataclass
 from annotator.exports.formats import ExportStats, FormatWriter, GoldRecord
 
 SPLITS = ("train", "dev", "test")
+# Hugging Face names the development split ``validation`` (its token-classification examples
+# and ``Trainer`` scripts expect that key); every other format keeps ``dev`` (spaCy's
+# ``paths.dev``, CoNLL's train/dev/test, OneIE's ``dev.oneie.json``, ``splits.csv``).
+HF_SPLIT_NAMES = {"dev": "validation"}
+HF_SPLITS = tuple(HF_SPLIT_NAMES.get(s, s) for s in SPLITS)
+
+
+def hf_split(split: str) -> str:
+    """The Hugging Face name of one of our splits (``dev`` → ``validation``)."""
+    return HF_SPLIT_NAMES.get(split, split)
 
 
 def run_writer(writer: FormatWriter, records: Iterable[GoldRecord]) -> ExportStats:
@@ -33,10 +43,74 @@ def record_split(record: GoldRecord, stats: ExportStats) -> str:
     return "train"
 
 
+def span_cuts(record: GoldRecord) -> list[int]:
+    """Sorted character positions where a gold span starts or ends: entities, event triggers
+    and event arguments (spans with offsets that are not ints are ignored here; the writers
+    count them as invalid)."""
+    gold = record["gold"]
+    cuts: set[int] = set()
+
+    def add(item: object) -> None:
+        if isinstance(item, dict):
+            start, end = item.get("start"), item.get("end")
+            if isinstance(start, int) and isinstance(end, int):
+                cuts.update((start, end))
+
+    for ent in gold.get("entities", []):
+        add(ent)
+    for event in gold.get("events", []):
+        add(event.get("trigger"))
+        for arg in event.get("arguments", []):
+            add(arg)
+    return sorted(cuts)
+
+
+def exact_tokens(
+    tokens: Iterable[Sequence[int]],
+    cuts: Sequence[int],
+    stats: ExportStats,
+    *,
+    sentence_id: int,
+) -> list[list[int]]:
+    """``tokens`` with every token split where a cut falls strictly inside it.
+
+    Why: a span boundary inside a token ("U.S." in the token "U.S.-led") cannot be written to a
+    token format without widening the span ("U.S.-led" as GPE) or cutting the token. We cut it
+    ("U.S.", "-led"), so every exported span's text equals its character slice. Each token so
+    split is counted once as ``split_tokens``. ``cuts`` must be sorted.
+    """
+    out: list[list[int]] = []
+    for token in tokens:
+        start, end = int(token[0]), int(token[1])
+        inner = cuts[bisect_right(cuts, start) : bisect_left(cuts, end)]
+        if not inner:
+            out.append([start, end])
+            continue
+        stats.problem(
+            "split_tokens", sentence_id=sentence_id, detail=f"{start}-{end} at {list(inner)}"
+        )
+        pos = start
+        for cut in inner:
+            out.append([pos, cut])
+            pos = cut
+        out.append([pos, end])
+    return out
+
+
+def record_tokens(record: GoldRecord, stats: ExportStats) -> list[list[int]]:
+    """The tokens every token format writes for a record: its tokens, split at span
+    boundaries (:func:`exact_tokens`)."""
+    sentence = record["sentence"]
+    return exact_tokens(
+        sentence["tokens"], span_cuts(record), stats, sentence_id=sentence["id"]
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class TokenSpan:
     """A span mapped onto tokens: tokens ``[first, last)``; ``snapped`` if the character
-    offsets did not fall on token boundaries and were widened outward."""
+    offsets did not fall on token boundaries (after :func:`exact_tokens`, only a span that
+    begins or ends in whitespace: it is trimmed to the tokens under it)."""
 
     first: int
     last: int
@@ -56,7 +130,7 @@ class TokenIndex:
         return len(self.starts)
 
     def snap(self, start: int, end: int) -> tuple[int, int, bool] | None:
-        """Tokens ``[first, last)`` overlapping ``[start, end)``, widened outward; ``None`` when
+        """Tokens ``[first, last)`` overlapping ``[start, end)``; ``None`` when
         no token overlaps (e.g. a span made only of whitespace)."""
         first = bisect_right(self.ends, start)  # first token ending after start
         last = bisect_left(self.starts, end)  # tokens starting before end

@@ -4,13 +4,20 @@
 Layout::
 
     README.md                 YAML front matter from :func:`hf_card_metadata` (configs → files)
-    ner/<split>.parquet       tokens: Sequence(string), ner_tags: Sequence(ClassLabel(O, B-X, I-X..))
+    ner/<split>.parquet       tokens: Sequence(string), ner_tags: Sequence(ClassLabel(O, B-X, I-X..)),
+                              text, token_offsets: [[start, end], ...] of each token in text,
+                              entities: [{start, end, label}] (exact, overlapping ones too)
     ner/<split>.jsonl         the same rows with tag NAMES (for people and non-HF tools)
     stance/<split>.parquet    text, target, label: ClassLabel(schema stance labels)
     stance/<split>.jsonl
 
+Splits are ``train``, ``validation`` and ``test``: our ``dev`` is named ``validation`` here, as
+Hugging Face's token-classification examples expect (every other format keeps ``dev``).
 Both configs also carry ``document_id``, ``sentence_id`` and the document's identity
 (:data:`IDENTITY_COLUMNS`: stable key, external id, URL, publication date, meta as JSON text).
+Offsets are code points into ``text`` (``text[start:end]``); tokens are split where a span
+boundary falls inside one, so ``text[a:b] == token`` for every token offset ``[a, b]``
+(whitespace inside a token aside, see :mod:`~annotator.exports.formats.conll`).
 Parquet files are written in row batches with ``pyarrow.parquet.ParquetWriter`` (streaming) and
 carry the ``datasets`` ``Features`` in the Arrow schema metadata (``huggingface`` key), so
 ``ClassLabel`` names survive loading; the features are plain dicts, so exporting does not need
@@ -32,10 +39,12 @@ import pyarrow.parquet as pq
 
 from annotator.exports.formats import ExportStats, GoldRecord, LabelSchema
 from annotator.exports.formats._common import (
-    SPLITS,
+    HF_SPLITS,
     entity_labels,
+    hf_split,
     record_split,
     run_writer,
+    valid_span,
 )
 from annotator.exports.formats.conll import sentence_bio
 from annotator.exports.formats.frontmatter import front_matter
@@ -84,6 +93,10 @@ def hf_features(schema: LabelSchema) -> dict[str, dict[str, Any]]:
             **IDENTITY_COLUMNS,
             "tokens": _list_of(_STRING),
             "ner_tags": _list_of(_class_label(ner_tag_names(schema))),
+            "text": _STRING,
+            "token_offsets": _list_of(_list_of(_INT64)),
+            # a dict without "_type" is a struct, as in datasets' to_dict()
+            "entities": _list_of({"start": _INT64, "end": _INT64, "label": _STRING}),
         },
         "stance": {
             "document_id": _INT64,
@@ -97,7 +110,9 @@ def hf_features(schema: LabelSchema) -> dict[str, dict[str, Any]]:
 
 
 def _yaml_type(feature: dict[str, Any]) -> Any:
-    kind = feature["_type"]
+    kind = feature.get("_type")
+    if kind is None:  # a struct: its fields, as datasets lists them
+        return [_yaml_field(name, f) for name, f in feature.items()]
     if kind == "Value":
         return feature["dtype"]
     if kind == "ClassLabel":
@@ -105,20 +120,24 @@ def _yaml_type(feature: dict[str, Any]) -> Any:
     return {"list": _yaml_type(feature["feature"])}
 
 
+def _yaml_field(name: str, feature: dict[str, Any]) -> dict[str, Any]:
+    typed = _yaml_type(feature)
+    if isinstance(typed, list):
+        return {"name": name, "struct": typed}
+    if isinstance(typed, dict) and "list" in typed:
+        return {"name": name, **typed}
+    return {"name": name, "dtype": typed}
+
+
 def features_yaml_list(features: Mapping[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """The card's ``dataset_info.features`` (``datasets.Features._to_yaml_list()``)."""
-    out = []
-    for name, feature in features.items():
-        typed = _yaml_type(feature)
-        if isinstance(typed, dict) and "list" in typed:
-            out.append({"name": name, **typed})
-        else:
-            out.append({"name": name, "dtype": typed})
-    return out
+    return [_yaml_field(name, feature) for name, feature in features.items()]
 
 
 def _arrow_type(feature: dict[str, Any]) -> pa.DataType:
-    kind = feature["_type"]
+    kind = feature.get("_type")
+    if kind is None:  # a struct
+        return pa.struct([pa.field(name, _arrow_type(f)) for name, f in feature.items()])
     if kind == "Value":
         return {"int64": pa.int64(), "string": pa.string()}[feature["dtype"]]
     if kind == "ClassLabel":
@@ -151,12 +170,13 @@ def hf_card_metadata(
     """The README YAML metadata mapping each config to its Parquet files.
 
     ``splits`` maps config name → the splits written for it, e.g.
-    ``{"ner": ["train", "dev"], "stance": ["train"]}``. Splits keep the order train, dev, test.
+    ``{"ner": ["train", "validation"], "stance": ["train"]}``. Splits keep the order train,
+    validation, test.
     """
     configs = []
     for name, present in splits.items():
-        ordered = [s for s in SPLITS if s in present] + sorted(
-            set(present) - set(SPLITS)
+        ordered = [s for s in HF_SPLITS if s in present] + sorted(
+            set(present) - set(HF_SPLITS)
         )
         entry: dict[str, Any] = {
             "config_name": name,
@@ -231,11 +251,11 @@ class HfWriter:
         return sink
 
     def add(self, record: GoldRecord) -> None:
-        split = record_split(record, self.stats)
+        split = hf_split(record_split(record, self.stats))
         sentence = record["sentence"]
         sid, did = sentence["id"], record["document"]["id"]
         self.stats.counts["sentences"] += 1
-        words, tags, _ = sentence_bio(record, self.stats)
+        words, tags, offsets = sentence_bio(record, self.stats)
         if words:
             ids = []
             for i, tag in enumerate(tags):
@@ -245,8 +265,21 @@ class HfWriter:
                     )
                     tags[i] = "O"
                 ids.append(self.tag_ids[tags[i]])
+            text = sentence["text"]
             identity = identity_columns(record["document"])
-            base = {"document_id": did, "sentence_id": sid, **identity, "tokens": words}
+            base = {
+                "document_id": did,
+                "sentence_id": sid,
+                **identity,
+                "tokens": words,
+                "text": text,
+                "token_offsets": offsets,
+                "entities": [
+                    {"start": e["start"], "end": e["end"], "label": e["label"]}
+                    for e in record["gold"].get("entities", [])
+                    if valid_span(e["start"], e["end"], len(text))
+                ],
+            }
             self._sink("ner", split).add(
                 {**base, "ner_tags": ids}, {**base, "ner_tags": tags}
             )
