@@ -33,6 +33,7 @@ One object per sentence::
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TextIO
@@ -262,8 +263,10 @@ def repiece_file(src: str | Path, dst: str | Path, *, tokenizer: str) -> int:
     piecer, unk = load_piecer(tokenizer)
     stats = ExportStats("oneie")
     n = 0
+    dst = Path(dst)
+    part = dst.with_name(dst.name + ".part")  # dst may be src: write aside, then replace
     with open(src, encoding="utf-8") as inp, open(
-        dst, "w", encoding="utf-8", newline="\n"
+        part, "w", encoding="utf-8", newline="\n"
     ) as out:
         for line in inp:
             if not line.strip():
@@ -274,4 +277,5 @@ def repiece_file(src: str | Path, dst: str | Path, *, tokenizer: str) -> int:
             )
             out.write(json.dumps(obj, ensure_ascii=False, sort_keys=True) + "\n")
             n += 1
+    os.replace(part, dst)
     return n
