@@ -229,11 +229,12 @@ def test_stance_csv_has_contract_header(exported: tuple[Path, Any]) -> None:
     out, _ = exported
     with open(out / "stance-csv" / "stance.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert list(rows[0]) == ["id", "target", "sentence", "stance"]
-    assert [(r["id"], r["stance"]) for r in rows] == [
-        ("700", "neutral"),
-        ("701", "against"),
-        ("900", "favor"),
+    # CONTRACT.md's four columns first, then the document and its split
+    assert list(rows[0]) == ["id", "target", "sentence", "stance", "document_id", "split"]
+    assert [(r["id"], r["stance"], r["document_id"], r["split"]) for r in rows] == [
+        ("700", "neutral", "7", "train"),
+        ("701", "against", "7", "train"),
+        ("900", "favor", "9", "test"),
     ]
     assert rows[0]["sentence"] == S_EMOJI
 
