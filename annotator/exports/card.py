@@ -156,11 +156,10 @@ def loading_code(*, configs: Sequence[str], formats: Sequence[str]) -> list[str]
     """The card's example code: runs as is from the unzipped bundle's folder, whatever splits
     it holds (a one-document project has one split). ``configs``: the Hugging Face configs the
     card's metadata lists; ``formats``: the bundle's format folders."""
-    lines = ["```python", "import json", "from pathlib import Path", ""]
-    if configs:
-        lines.insert(1, "import datasets")
+    lines = ["```python", *(["import datasets"] if configs else []), "import json", "from pathlib import Path"]
     if "spacy" in formats:
-        lines[1:1] = ["import spacy", "from spacy.tokens import DocBin"]
+        lines += ["", "import spacy", "from spacy.tokens import DocBin"]
+    lines.append("")
     lines += ['folder = Path(".").resolve()  # the unzipped bundle: the folder of this README']
     for config in configs:
         what = {"ner": "tokens, ner_tags, text, token_offsets, entities", "stance": "text, target, label"}.get(config, "")
