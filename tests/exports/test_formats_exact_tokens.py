@@ -4,14 +4,17 @@ so each exported entity's text is exactly its character slice ("U.S." in "U.S.-l
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.exports.formats import ExportStats, write_formats
-from annotator.exports.formats._common import exact_tokens
+from annotator.exports.formats._common import TokenIndex, align_spans, exact_tokens
 
 from .test_formats_common import SCHEMA
 
@@ -102,3 +105,36 @@ def test_oneie_mention_text_is_the_character_slice(exported: tuple[Path, Any]) -
     obj = json.loads((out / "oneie" / "train.oneie.json").read_text(encoding="utf-8"))
     us = obj["entity_mentions"][0]
     assert us["text"] == "U.S." and obj["tokens"][us["start"]:us["end"]] == ["U.S."]
+
+
+def test_a_span_that_begins_in_whitespace_is_trimmed_alike_in_conll_and_spacy(tmp_path: Path) -> None:
+    record = us_led_record()
+    paris = TEXT.index("Paris")
+    record["gold"]["entities"] = [{"start": paris - 1, "end": paris + 5, "label": "GPE"}]  # " Paris"
+    stats = write_formats([record], {f: tmp_path / f for f in ("conll", "spacy")}, schema=SCHEMA)
+    from spacy.tokens import DocBin
+
+    (doc,) = DocBin().from_disk(tmp_path / "spacy" / "train.spacy").get_docs(NLP.vocab)
+    assert [e.text for e in doc.ents] == ["Paris"]
+    assert "Paris -X- _ B-GPE" in (tmp_path / "conll" / "train.conll").read_text(encoding="utf-8")
+    assert stats["conll"].counts["snapped"] == stats["spacy"].counts["snapped"] == 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_after_exact_tokens_every_span_with_non_space_edges_maps_to_exact_tokens(data: st.DataObject) -> None:
+    words = data.draw(st.lists(st.text(alphabet="ab.-é🚀", min_size=1, max_size=6), min_size=1, max_size=8))
+    text = " ".join(words)
+    tokens = [[m.start(), m.end()] for m in re.finditer(r"\S+", text)]
+    solid = [i for i, c in enumerate(text) if not c.isspace()]
+    spans = []
+    for _ in range(data.draw(st.integers(0, 4))):
+        a, b = sorted(data.draw(st.lists(st.sampled_from(solid), min_size=2, max_size=2)))
+        spans.append((a, b + 1, "X"))  # first and last characters are not spaces
+    stats = ExportStats("x")
+    cuts = sorted({p for s in spans for p in s[:2]})
+    index = TokenIndex(exact_tokens(tokens, cuts, stats, sentence_id=1))
+    for span in align_spans(spans, index, len(text), stats, sentence_id=1):
+        start, end, _ = spans[span.index]
+        assert index.char_range(span.first, span.last) == (start, end)
+    assert stats.counts["snapped"] == 0
