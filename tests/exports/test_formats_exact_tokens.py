@@ -50,9 +50,9 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
 
 def test_exact_tokens_splits_a_token_at_an_inner_boundary_and_counts_it() -> None:
     stats = ExportStats("x")
-    assert exact_tokens([[0, 3], [4, 12]], [4, 8], stats, sentence_id=1) == [[0, 3], [4, 8], [8, 12]]
+    assert exact_tokens([[0, 3], [4, 12]], [4, 8], stats) == [[0, 3], [4, 8], [8, 12]]
     assert stats.counts["split_tokens"] == 1
-    assert exact_tokens([[0, 3]], [0, 3], stats, sentence_id=1) == [[0, 3]]  # edges: no split
+    assert exact_tokens([[0, 3]], [0, 3], stats) == [[0, 3]]  # edges: no split
 
 
 def test_conll_writes_us_and_led_as_two_tokens(exported: tuple[Path, Any]) -> None:
@@ -133,7 +133,7 @@ def test_after_exact_tokens_every_span_with_non_space_edges_maps_to_exact_tokens
         spans.append((a, b + 1, "X"))  # first and last characters are not spaces
     stats = ExportStats("x")
     cuts = sorted({p for s in spans for p in s[:2]})
-    index = TokenIndex(exact_tokens(tokens, cuts, stats, sentence_id=1))
+    index = TokenIndex(exact_tokens(tokens, cuts, stats))
     for span in align_spans(spans, index, len(text), stats, sentence_id=1):
         start, end, _ = spans[span.index]
         assert index.char_range(span.first, span.last) == (start, end)
