@@ -135,3 +135,10 @@ def test_hf_ner_keeps_overlapping_entities_beside_the_bio_tags(hf_dir: Path) -> 
         ["Russia–North Korea defence pact", "Russia", "North Korea", "Seoul"]
     )
     assert nested["ner_tags"].count("B-GPE") == 1  # BIO keeps the outer span and Seoul
+
+
+def test_brat_role_names_are_distinct_and_never_end_in_a_digit() -> None:
+    from annotator.exports.formats.brat import BratNames
+
+    names = BratNames({"event_types": [{"name": "E", "roles": ["Target", "Target?", "Arg1", "Arg1!"]}]})
+    assert names.roles == {"Target": "Target", "Target?": "Target-2_", "Arg1": "Arg1_", "Arg1!": "Arg1_-2_"}

@@ -97,11 +97,11 @@ class BratNames:
             self.event_roles[event["name"]] = roles
 
     @staticmethod
-    def _unique(base: str, taken: set[str]) -> str:
+    def _unique(base: str, taken: set[str], tail: str = "") -> str:
         name, n = base, 1
         while name in taken:
             n += 1
-            name = f"{base}-{n}"
+            name = f"{base}-{n}{tail}"
         taken.add(name)
         return name
 
@@ -120,7 +120,7 @@ class BratNames:
             base = brat_type(name)
             if base[-1].isdigit():
                 base += "_"
-            self.roles[name] = self._unique(base, self._roles_taken)
+            self.roles[name] = self._unique(base, self._roles_taken, tail="_")
         return self.roles[name]
 
     def type_map(self) -> dict[str, object]:
