@@ -66,7 +66,7 @@ def span_cuts(record: GoldRecord) -> list[int]:
 
 
 def exact_tokens(
-    tokens: Iterable[Sequence[int]],
+    tokens: Iterable[list[int]],
     cuts: Sequence[int],
     stats: ExportStats,
 ) -> list[list[int]]:
@@ -75,22 +75,33 @@ def exact_tokens(
     Why: a span boundary inside a token ("U.S." in the token "U.S.-led") cannot be written to a
     token format without widening the span ("U.S.-led" as GPE) or cutting the token. We cut it
     ("U.S.", "-led"), so every exported span's text equals its character slice. Each token so
-    split is counted once as ``split_tokens``. ``cuts`` must be sorted.
+    split is counted once as ``split_tokens``. ``cuts`` must be sorted; ``tokens`` are sorted,
+    non-overlapping ``[start, end]`` pairs. Unsplit tokens are returned as given (not copied).
     """
+    tokens = tokens if isinstance(tokens, list) else list(tokens)
+    if not cuts:
+        return tokens
+    starts = [t[0] for t in tokens]
+    inside: dict[int, list[int]] = {}  # token index -> cuts strictly inside it
+    for cut in cuts:
+        i = bisect_right(starts, cut) - 1
+        if i >= 0 and starts[i] < cut < tokens[i][1]:
+            inside.setdefault(i, []).append(cut)
+    if not inside:
+        return tokens  # the common case: spans begin and end on token boundaries
+    # a count, not a problem example: the bounded examples are kept for real problems
+    stats.counts["split_tokens"] += len(inside)
     out: list[list[int]] = []
-    for token in tokens:
-        start, end = int(token[0]), int(token[1])
-        inner = cuts[bisect_right(cuts, start) : bisect_left(cuts, end)]
-        if not inner:
-            out.append([start, end])
+    for i, token in enumerate(tokens):
+        inner = inside.get(i)
+        if inner is None:
+            out.append(token)
             continue
-        # a count, not a problem example: the bounded examples are kept for real problems
-        stats.counts["split_tokens"] += 1
-        pos = start
+        pos = token[0]
         for cut in inner:
             out.append([pos, cut])
             pos = cut
-        out.append([pos, end])
+        out.append([pos, token[1]])
     return out
 
 

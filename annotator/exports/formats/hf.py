@@ -29,11 +29,11 @@ is counted as ``unknown_stance_label`` and the row is left out.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
+import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -51,6 +51,7 @@ from annotator.exports.formats.frontmatter import front_matter
 
 CONFIGS = ("ner", "stance")
 BATCH_ROWS = 2_000
+_JSONL = orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
 
 
 def ner_tag_names(schema: LabelSchema) -> list[str]:
@@ -203,15 +204,14 @@ class _Sink:
         self.schema: pa.Schema = arrow_schema(features)
         (base / config).mkdir(parents=True, exist_ok=True)
         self.parquet = pq.ParquetWriter(base / config / f"{split}.parquet", self.schema)
-        self.jsonl: TextIO = open(  # noqa: SIM115
-            base / config / f"{split}.jsonl", "w", encoding="utf-8", newline="\n"
-        )
+        self.jsonl: BinaryIO = open(base / config / f"{split}.jsonl", "wb")  # noqa: SIM115
         self.rows: list[dict[str, Any]] = []
         self.count = 0
 
     def add(self, row: dict[str, Any], named: dict[str, Any]) -> None:
         self.rows.append(row)
-        self.jsonl.write(json.dumps(named, ensure_ascii=False, sort_keys=True) + "\n")
+        # orjson: UTF-8, sorted keys, compact; the rows carry text, offsets and entities now
+        self.jsonl.write(orjson.dumps(named, option=_JSONL))
         self.count += 1
         if len(self.rows) >= BATCH_ROWS:
             self.flush()
