@@ -186,6 +186,31 @@ def loading_code(*, configs: Sequence[str], formats: Sequence[str]) -> list[str]
     return lines
 
 
+def oneie_lines() -> list[str]:
+    """How to give the OneIE files the word pieces of the encoder one trains with."""
+    return [
+        "OneIE files carry `pieces`/`token_lens` with one piece per token. OneIE feeds the pieces"
+        " to its encoder, so give them your encoder's pieces first (needs `transformers`):",
+        "",
+        "```python",
+        "import json",
+        "from pathlib import Path",
+        "",
+        "from transformers import AutoTokenizer",
+        "",
+        'tokenizer = AutoTokenizer.from_pretrained("bert-large-cased")  # the encoder OneIE trains with',
+        'for path in Path("oneie").glob("*.oneie.json"):',
+        "    rows = [json.loads(line) for line in path.read_text(encoding=\"utf-8\").splitlines()]",
+        "    for row in rows:",
+        "        pieces = [tokenizer.tokenize(t) or [tokenizer.unk_token] for t in row[\"tokens\"]]",
+        '        row["pieces"] = [p for ps in pieces for p in ps]',
+        '        row["token_lens"] = [len(ps) for ps in pieces]',
+        '    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\\n" for r in rows), encoding="utf-8")',
+        "```",
+        "",
+    ]
+
+
 def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     out += ["| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |" for row in rows]
@@ -229,6 +254,7 @@ def dataset_card(
         " except Hugging Face's `hf/`, where `dev` is called `validation` (its token-classification"
         " examples expect that name). A split without documents has no file.",
         "",
+        *(oneie_lines() if "oneie" in export["formats"] else []),
         "Folders: " + ", ".join(f"`{f}/`" for f in export["formats"]) + "; `splits.csv` maps every"
         " document to its split; `SHA256SUMS` checks every file (`sha256sum -c SHA256SUMS`).",
         "",
