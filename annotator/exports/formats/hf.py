@@ -29,6 +29,7 @@ is counted as ``unknown_stance_label`` and the row is left out.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
