@@ -142,3 +142,15 @@ def test_brat_role_names_are_distinct_and_never_end_in_a_digit() -> None:
 
     names = BratNames({"event_types": [{"name": "E", "roles": ["Target", "Target?", "Arg1", "Arg1!"]}]})
     assert names.roles == {"Target": "Target", "Target?": "Target-2_", "Arg1": "Arg1_", "Arg1!": "Arg1_-2_"}
+
+
+def test_hf_plain_dict_features_equal_datasets_own_for_the_new_ner_columns() -> None:
+    from datasets import Features
+
+    from annotator.exports.formats.hf import arrow_schema, features_yaml_list, hf_features
+
+    for config, plain in hf_features(SCHEMA).items():
+        real = Features.from_dict(plain)
+        assert features_yaml_list(plain) == real._to_yaml_list(), config
+        assert arrow_schema(plain).remove_metadata() == real.arrow_schema.remove_metadata(), config
+    assert {"text", "token_offsets", "entities"} <= set(hf_features(SCHEMA)["ner"])
