@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.exports.formats import GoldRecord
-from annotator.exports.formats._common import SPLITS
+from annotator.exports.formats._common import HF_SPLITS, SPLITS
 from annotator.exports.formats.hf import hf_card_yaml
 
 ADJUDICATION_METHODS = {
@@ -83,7 +83,7 @@ def card_metadata(
     configs = []
     infos = []
     for config, splits in hf_splits.items():
-        ordered = [s for s in SPLITS if s in splits] + sorted(set(splits) - set(SPLITS))
+        ordered = [s for s in HF_SPLITS if s in splits] + sorted(set(splits) - set(HF_SPLITS))
         entry: dict[str, Any] = {
             "config_name": config,
             "data_files": [{"split": s, "path": f"{prefix}{config}/{s}.parquet"} for s in ordered],
@@ -152,6 +152,65 @@ def agreement_lines(report: Mapping[str, Any] | None) -> list[str]:
     return lines
 
 
+def loading_code(*, configs: Sequence[str], formats: Sequence[str]) -> list[str]:
+    """The card's example code: runs as is from the unzipped bundle's folder, whatever splits
+    it holds (a one-document project has one split). ``configs``: the Hugging Face configs the
+    card's metadata lists; ``formats``: the bundle's format folders."""
+    lines = ["```python", *(["import datasets"] if configs else []), "import json", "from pathlib import Path"]
+    if "spacy" in formats:
+        lines += ["", "import spacy", "from spacy.tokens import DocBin"]
+    lines.append("")
+    lines += ['folder = Path(".").resolve()  # the unzipped bundle: the folder of this README']
+    for config in configs:
+        what = {"ner": "tokens, ner_tags, text, token_offsets, entities", "stance": "text, target, label"}.get(config, "")
+        lines.append(
+            f'{config} = datasets.load_dataset(str(folder), "{config}")'
+            + (f"  # {what}" if what else "")
+        )
+    if configs:
+        lines.append(f"print({configs[0]})  # the splits present: train, validation (our dev), test")
+    if "spacy" in formats:
+        lines += [
+            'nlp = spacy.blank("en")',
+            'docs = [doc for path in sorted((folder / "spacy").rglob("*.spacy"))',
+            '        for doc in DocBin().from_disk(path).get_docs(nlp.vocab)]  # doc.user_data["split"]',
+        ]
+    if "jsonl" in formats:
+        lines += [
+            'with open(folder / "jsonl" / "gold.jsonl", encoding="utf-8") as fh:',
+            "    records = [json.loads(line) for line in fh]  # everything, exact offsets",
+        ]
+    if "oneie" in formats:
+        lines.append('oneie = {p.name: p for p in (folder / "oneie").glob("*.oneie.json")}  # OneIE IEDataset files')
+    lines.append("```")
+    return lines
+
+
+def oneie_lines() -> list[str]:
+    """How to give the OneIE files the word pieces of the encoder one trains with."""
+    return [
+        "OneIE files carry `pieces`/`token_lens` with one piece per token. OneIE feeds the pieces"
+        " to its encoder, so give them your encoder's pieces first (needs `transformers`):",
+        "",
+        "```python",
+        "import json",
+        "from pathlib import Path",
+        "",
+        "from transformers import AutoTokenizer",
+        "",
+        'tokenizer = AutoTokenizer.from_pretrained("bert-large-cased")  # the encoder OneIE trains with',
+        'for path in Path("oneie").glob("*.oneie.json"):',
+        "    rows = [json.loads(line) for line in path.read_text(encoding=\"utf-8\").splitlines()]",
+        "    for row in rows:",
+        "        pieces = [tokenizer.tokenize(t) or [tokenizer.unk_token] for t in row[\"tokens\"]]",
+        '        row["pieces"] = [p for ps in pieces for p in ps]',
+        '        row["token_lens"] = [len(ps) for ps in pieces]',
+        '    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\\n" for r in rows), encoding="utf-8")',
+        "```",
+        "",
+    ]
+
+
 def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     out += ["| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |" for row in rows]
@@ -186,14 +245,16 @@ def dataset_card(
         "",
         "## Loading",
         "",
-        "```python",
-        "import datasets, spacy",
-        "from spacy.tokens import DocBin",
-        'ner = datasets.load_dataset("<this folder>", "ner")        # tokens + ner_tags (ClassLabel)',
-        'stance = datasets.load_dataset("<this folder>", "stance")  # text, target, label',
-        'docs = DocBin().from_disk("spacy/train.spacy").get_docs(spacy.blank("en").vocab)',
-        "```",
+        *loading_code(
+            configs=[str(c["config_name"]) for c in metadata.get("configs", [])],
+            formats=list(export["formats"]),
+        ),
         "",
+        "Splits are by document: `train`, `dev` and `test` in every folder and in `splits.csv`,"
+        " except Hugging Face's `hf/`, where `dev` is called `validation` (its token-classification"
+        " examples expect that name). A split without documents has no file.",
+        "",
+        *(oneie_lines() if "oneie" in export["formats"] else []),
         "Folders: " + ", ".join(f"`{f}/`" for f in export["formats"]) + "; `splits.csv` maps every"
         " document to its split; `SHA256SUMS` checks every file (`sha256sum -c SHA256SUMS`).",
         "",
@@ -240,14 +301,19 @@ def dataset_card(
     if stats.events:
         lines += _table(["event type", "mentions"], sorted(stats.events.items())) + [""]
     # each token format counts the same spans, so the largest count is the true one
+    split_tokens = max((c.get("split_tokens", 0) for c in format_counts.values() if c), default=0)
     snapped = max((c.get("snapped", 0) for c in format_counts.values() if c), default=0)
     excluded = max((c.get("excluded_overlapping", 0) for c in format_counts.values() if c), default=0)
     unalignable = max((c.get("unalignable_entity", 0) for c in format_counts.values() if c), default=0)
     lines += [
         "## Known limitations",
         "",
-        f"- {snapped} entity spans did not fall on token boundaries and were widened to whole tokens in"
-        " the token formats (CoNLL, Hugging Face `ner`, spaCy, OneIE); `jsonl` and brat keep the exact offsets.",
+        f"- {split_tokens} tokens were split where a span (entity, trigger or argument) began or ended inside"
+        " them (\"U.S.\" in \"U.S.-led\" → \"U.S.\", \"-led\"), so in the token formats (CoNLL, Hugging Face"
+        " `ner`, spaCy, OneIE) every span's text equals its character slice; the tokens of a split token"
+        " differ from the tokenizer's.",
+        *([f"- {snapped} entity spans began or ended in whitespace and were trimmed to their tokens in the"
+           " token formats; `jsonl`, brat and `hf` `entities` keep the exact offsets."] if snapped else []),
         f"- {excluded} overlapping entities cannot be written as BIO tags: CoNLL, `ner` and spaCy `doc.ents`"
         " keep the longest one; all of them are in spaCy `doc.spans[\"sc\"]`, `jsonl`, brat and OneIE.",
         f"- {unalignable} entity spans lie under no token and are only in `jsonl` and brat.",

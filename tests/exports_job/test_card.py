@@ -33,11 +33,27 @@ def test_card_has_hf_yaml_with_license_configs_features_and_splits():
                          hf_splits={"ner": {"train": 1}})
     card = dataset_card(metadata=meta, project={"name": "P", "slug": "p", "guidelines_version": 3, "overlap": 2,
                                                 "annotators": 3},
-                        schema={"entity_types": [{"name": "GPE"}]}, stats=stats, format_counts={"conll": {"snapped": 2}},
+                        schema={"entity_types": [{"name": "GPE"}]}, stats=stats, format_counts={"conll": {"split_tokens": 3, "snapped": 2}},
                         agreement=None, tokenizer="spaCy 3 blank('en')", export={"version": 4, "exported_at": "now",
                                                                                   "seed": 0, "formats": ["hf"]})
     assert card.startswith("---\nlicense: cc-by-4.0\n")
     assert "path: hf/ner/train.parquet" in card and "num_examples: 1" in card
     assert "guidelines version 3" in card and "3 annotators" in card and "2 of them" in card
-    assert "edited or merged by a lead in adjudication (1)" in card and "2 entity spans did not fall" in card
+    assert "edited or merged by a lead in adjudication (1)" in card
+    assert "3 tokens were split where a span" in card and "2 entity spans began or ended in whitespace" in card
     assert "| GPE | 1 |" in card and "| train | 1 | 1 |" in card
+
+
+def test_card_code_names_no_split_file_and_only_the_configs_present():
+    meta = card_metadata(name="P", license_name="unknown", features={"ner": []}, hf_splits={"ner": {"validation": 3}})
+    assert [d["split"] for d in meta["configs"][0]["data_files"]] == ["validation"]
+    card = dataset_card(metadata=meta, project={"name": "P", "slug": "p", "guidelines_version": 1, "overlap": 2,
+                                                "annotators": 2},
+                        schema={}, stats=CardStats(), format_counts={"conll": {"snapped": 0}}, agreement=None,
+                        tokenizer="t", export={"version": 1, "exported_at": "now", "seed": 0,
+                                               "formats": ["jsonl", "spacy", "hf"]})
+    code = card.split("```python\n", 1)[1].split("```", 1)[0]
+    assert "train.spacy" not in code and "dev" not in code.replace("(our dev)", "")
+    assert 'datasets.load_dataset(str(folder), "ner")' in code and '"stance"' not in code
+    assert "began or ended in whitespace" not in card  # no such spans: no line
+    compile(code, "card", "exec")

@@ -19,8 +19,10 @@ def test_export_gold_writes_the_file_and_says_what_it_wrote(demo_gold, media_roo
                  stderr=io.StringIO())
     assert len((tmp_path / "gold.jsonl").read_text().splitlines()) == 12
     assert "12 sentences" in out.getvalue() and "sha256" in out.getvalue()
-    call_command("export_gold", "demo", "--format", "bundle", "--out", str(tmp_path), stdout=io.StringIO(),
+    out = io.StringIO()
+    call_command("export_gold", "demo", "--format", "bundle", "--out", str(tmp_path), stdout=out,
                  stderr=io.StringIO())
+    assert "tokens split at span boundaries" in out.getvalue()
     names = zipfile.ZipFile(tmp_path / "demo-bundle.zip").namelist()
     assert {"README.md", "splits.csv", "SHA256SUMS", "MANIFEST.json", "jsonl/gold.jsonl"} <= set(names)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no work folders left

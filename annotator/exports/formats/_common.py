@@ -10,6 +10,16 @@ from dataclasses import dataclass
 from annotator.exports.formats import ExportStats, FormatWriter, GoldRecord
 
 SPLITS = ("train", "dev", "test")
+# Hugging Face names the development split ``validation`` (its token-classification examples
+# and ``Trainer`` scripts expect that key); every other format keeps ``dev`` (spaCy's
+# ``paths.dev``, CoNLL's train/dev/test, OneIE's ``dev.oneie.json``, ``splits.csv``).
+HF_SPLIT_NAMES = {"dev": "validation"}
+HF_SPLITS = tuple(HF_SPLIT_NAMES.get(s, s) for s in SPLITS)
+
+
+def hf_split(split: str) -> str:
+    """The Hugging Face name of one of our splits (``dev`` → ``validation``)."""
+    return HF_SPLIT_NAMES.get(split, split)
 
 
 def run_writer(writer: FormatWriter, records: Iterable[GoldRecord]) -> ExportStats:
@@ -33,10 +43,79 @@ def record_split(record: GoldRecord, stats: ExportStats) -> str:
     return "train"
 
 
+def span_cuts(record: GoldRecord) -> list[int]:
+    """Sorted character positions where a gold span starts or ends: entities, event triggers
+    and event arguments (spans with offsets that are not ints are ignored here; the writers
+    count them as invalid)."""
+    gold = record["gold"]
+    cuts: set[int] = set()
+
+    def add(item: object) -> None:
+        if isinstance(item, dict):
+            start, end = item.get("start"), item.get("end")
+            if isinstance(start, int) and isinstance(end, int):
+                cuts.update((start, end))
+
+    for ent in gold.get("entities", []):
+        add(ent)
+    for event in gold.get("events", []):
+        add(event.get("trigger"))
+        for arg in event.get("arguments", []):
+            add(arg)
+    return sorted(cuts)
+
+
+def exact_tokens(
+    tokens: Iterable[list[int]],
+    cuts: Sequence[int],
+    stats: ExportStats,
+) -> list[list[int]]:
+    """``tokens`` with every token split where a cut falls strictly inside it.
+
+    Why: a span boundary inside a token ("U.S." in the token "U.S.-led") cannot be written to a
+    token format without widening the span ("U.S.-led" as GPE) or cutting the token. We cut it
+    ("U.S.", "-led"), so every exported span's text equals its character slice. Each token so
+    split is counted once as ``split_tokens``. ``cuts`` must be sorted; ``tokens`` are sorted,
+    non-overlapping ``[start, end]`` pairs. Unsplit tokens are returned as given (not copied).
+    """
+    tokens = tokens if isinstance(tokens, list) else list(tokens)
+    if not cuts:
+        return tokens
+    starts = [t[0] for t in tokens]
+    inside: dict[int, list[int]] = {}  # token index -> cuts strictly inside it
+    for cut in cuts:
+        i = bisect_right(starts, cut) - 1
+        if i >= 0 and starts[i] < cut < tokens[i][1]:
+            inside.setdefault(i, []).append(cut)
+    if not inside:
+        return tokens  # the common case: spans begin and end on token boundaries
+    # a count, not a problem example: the bounded examples are kept for real problems
+    stats.counts["split_tokens"] += len(inside)
+    out: list[list[int]] = []
+    for i, token in enumerate(tokens):
+        inner = inside.get(i)
+        if inner is None:
+            out.append(token)
+            continue
+        pos = token[0]
+        for cut in inner:
+            out.append([pos, cut])
+            pos = cut
+        out.append([pos, token[1]])
+    return out
+
+
+def record_tokens(record: GoldRecord, stats: ExportStats) -> list[list[int]]:
+    """The tokens every token format writes for a record: its tokens, split at span
+    boundaries (:func:`exact_tokens`)."""
+    return exact_tokens(record["sentence"]["tokens"], span_cuts(record), stats)
+
+
 @dataclass(frozen=True, slots=True)
 class TokenSpan:
     """A span mapped onto tokens: tokens ``[first, last)``; ``snapped`` if the character
-    offsets did not fall on token boundaries and were widened outward."""
+    offsets did not fall on token boundaries (after :func:`exact_tokens`, only a span that
+    begins or ends in whitespace: it is trimmed to the tokens under it)."""
 
     first: int
     last: int
@@ -56,7 +135,7 @@ class TokenIndex:
         return len(self.starts)
 
     def snap(self, start: int, end: int) -> tuple[int, int, bool] | None:
-        """Tokens ``[first, last)`` overlapping ``[start, end)``, widened outward; ``None`` when
+        """Tokens ``[first, last)`` overlapping ``[start, end)``; ``None`` when
         no token overlaps (e.g. a span made only of whitespace)."""
         first = bisect_right(self.ends, start)  # first token ending after start
         last = bisect_left(self.starts, end)  # tokens starting before end

@@ -10,6 +10,14 @@ Per document ``<document id>.txt`` and ``<document id>.ann``:
 - ``T`` lines for entities (``T1\\tGPE 0 6\\tRussia``) with document offsets
   (sentence ``start`` + relative offset); event triggers are ``T`` lines typed with the
   brat-safe event type (``Movement:Transport`` → ``Movement-Transport``).
+- Type and role names: brat allows only letters, digits, ``_`` and ``-``, so other characters
+  become ``-`` (:func:`brat_type`); two names that would meet (``Contact:Meet`` and
+  ``Contact-Meet``) are told apart by a suffix (``Contact-Meet-2``), and a role's name never
+  ends in a digit (brat reads that as its repeat counter). The mapping is written beside the
+  files so names round-trip: ``types.json``
+  (``{"entities"|"events"|"roles": {brat name: original name}, "argument": "Argument"}``, read
+  back by :func:`read_type_map`) and brat's own ``visual.conf``, whose ``[labels]`` show the
+  original names in brat's viewer.
 - ``E`` lines (``E1\\tMovement-Transport:T5 Artifact:T3``); an argument whose span equals an
   entity of the same sentence points at that entity's ``T``; other arguments get a ``T`` of type
   ``Argument`` (:data:`ARGUMENT_TYPE`). A repeated role is numbered as brat requires
@@ -23,6 +31,8 @@ The document's identity (stable ``key``, ``external_id``, ``url``, ``published``
 JSON) is an ``AnnotatorNotes`` line on the document's first ``T`` (brat notes need a target; a
 document without any ``T`` is counted as ``identity_note_skipped``).
 Stance (sentence-level) has no brat equivalent and is not written; ``[attributes]`` is empty.
+``annotation.conf``, ``visual.conf`` and ``types.json`` are written when the writer closes, so
+they also name any label met in the data that the schema lacks.
 """
 
 from __future__ import annotations
@@ -38,6 +48,8 @@ from annotator.exports.formats._common import entity_labels, run_writer, safe_fi
 
 ARGUMENT_TYPE = "Argument"
 CONF_NAME = "annotation.conf"
+VISUAL_NAME = "visual.conf"
+TYPES_NAME = "types.json"
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 # characters str.splitlines() breaks on: none may appear inside an .ann line
 _LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
@@ -61,28 +73,129 @@ def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def annotation_conf(schema: LabelSchema) -> str:
+class BratNames:
+    """One-to-one brat-safe names for a schema's types and roles (see module docstring).
+
+    Entity and event types share brat's type namespace (with the synthetic ``Argument`` type);
+    roles have their own."""
+
+    def __init__(self, schema: LabelSchema) -> None:
+        self.entities: dict[str, str] = {}
+        self.events: dict[str, str] = {}
+        self.roles: dict[str, str] = {}
+        self.event_roles: dict[str, list[str]] = {}
+        self._types_taken: set[str] = set()
+        self._roles_taken: set[str] = set()
+        for label in entity_labels(dict(schema)):
+            self.entity(label)
+        self.argument = self._unique(ARGUMENT_TYPE, self._types_taken)
+        for event in schema.get("event_types", []):
+            self.event(event["name"])
+            roles = [str(r) for r in event.get("roles", [])]
+            for role in roles:
+                self.role(role)
+            self.event_roles[event["name"]] = roles
+
+    @staticmethod
+    def _unique(base: str, taken: set[str], tail: str = "") -> str:
+        name, n = base, 1
+        while name in taken:
+            n += 1
+            name = f"{base}-{n}{tail}"
+        taken.add(name)
+        return name
+
+    def entity(self, label: str) -> str:
+        if label not in self.entities:
+            self.entities[label] = self._unique(brat_type(label), self._types_taken)
+        return self.entities[label]
+
+    def event(self, name: str) -> str:
+        if name not in self.events:
+            self.events[name] = self._unique(brat_type(name), self._types_taken)
+        return self.events[name]
+
+    def role(self, name: str) -> str:
+        if name not in self.roles:
+            base = brat_type(name)
+            if base[-1].isdigit():
+                base += "_"
+            self.roles[name] = self._unique(base, self._roles_taken, tail="_")
+        return self.roles[name]
+
+    def type_map(self) -> dict[str, object]:
+        """``types.json``: brat name → original name per kind, and the synthetic type."""
+        return {
+            "entities": {b: o for o, b in self.entities.items()},
+            "events": {b: o for o, b in self.events.items()},
+            "roles": {b: o for o, b in self.roles.items()},
+            "argument": self.argument,
+        }
+
+
+def read_type_map(folder: str | Path) -> dict[str, dict[str, str | None]]:
+    """The original names of a brat export's types and roles, from its ``types.json``:
+    ``{"entities"|"events"|"roles": {brat name: original name}}``; the synthetic argument
+    type maps to ``None`` under ``entities``."""
+    raw = json.loads((Path(folder) / TYPES_NAME).read_text(encoding="utf-8"))
+    out: dict[str, dict[str, str | None]] = {
+        k: dict(raw[k]) for k in ("entities", "events", "roles")
+    }
+    out["entities"][raw["argument"]] = None
+    return out
+
+
+def annotation_conf(schema: LabelSchema, names: BratNames | None = None) -> str:
     """brat ``annotation.conf`` for the schema: entity types (+ ``Argument``), an overlap rule
     allowing nested/overlapping spans, event types with their roles (each optional and
     repeatable, any entity type as filler), and an empty attributes section."""
+    names = names or BratNames(schema)
     lines = ["[entities]"]
-    lines += [brat_type(label) for label in entity_labels(dict(schema))]
-    lines.append(ARGUMENT_TYPE)
+    lines += list(names.entities.values())
+    lines.append(names.argument)
     lines += [
         "",
         "[relations]",
         "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>",
     ]
     lines += ["", "[events]"]
-    for event in schema.get("event_types", []):
-        roles = ", ".join(f"{brat_type(r)}*:<ENTITY>" for r in event.get("roles", []))
-        lines.append(
-            f"{brat_type(event['name'])}\t{roles}"
-            if roles
-            else brat_type(event["name"])
+    for event, brat_name in names.events.items():
+        roles = ", ".join(
+            f"{names.role(r)}*:<ENTITY>" for r in names.event_roles.get(event, [])
         )
+        lines.append(f"{brat_name}\t{roles}" if roles else brat_name)
     lines += ["", "[attributes]", ""]
     return "\n".join(lines)
+
+
+def visual_conf(names: BratNames) -> str:
+    """brat ``visual.conf``: its ``[labels]`` show each type's and role's original name."""
+    pairs = [
+        *((b, o) for o, b in names.entities.items()),
+        *((b, o) for o, b in names.events.items()),
+        *((b, o) for o, b in names.roles.items()),
+    ]
+    lines = ["[labels]"]
+    lines += [f"{b} | {o.replace('|', '/')}" for b, o in pairs]
+    lines += ["", "[drawing]", ""]
+    return "\n".join(lines)
+
+
+def write_confs(out_dir: Path, schema: LabelSchema, names: BratNames) -> list[str]:
+    """Write ``annotation.conf``, ``visual.conf`` and ``types.json``; returns their names."""
+    (out_dir / CONF_NAME).write_text(
+        annotation_conf(schema, names), encoding="utf-8", newline="\n"
+    )
+    (out_dir / VISUAL_NAME).write_text(
+        visual_conf(names), encoding="utf-8", newline="\n"
+    )
+    (out_dir / TYPES_NAME).write_text(
+        json.dumps(names.type_map(), ensure_ascii=False, indent=1, sort_keys=True)
+        + "\n",
+        encoding="utf-8",
+        newline="\n",
+    )
+    return [CONF_NAME, VISUAL_NAME, TYPES_NAME]
 
 
 def rebuild_text(sentences: Sequence[tuple[int, str]]) -> str:
@@ -114,11 +227,9 @@ class BratWriter:
     def __init__(self, out_dir: Path, *, schema: LabelSchema) -> None:
         out_dir.mkdir(parents=True, exist_ok=True)
         self.out_dir = out_dir
+        self.schema = schema
+        self.names = BratNames(schema)
         self.stats = ExportStats("brat")
-        (out_dir / CONF_NAME).write_text(
-            annotation_conf(schema), encoding="utf-8", newline="\n"
-        )
-        self.stats.files.append(CONF_NAME)
         self._doc: list[GoldRecord] = []
 
     def add(self, record: GoldRecord) -> None:
@@ -185,14 +296,17 @@ class BratWriter:
                     self.stats.problem("invalid_entity", sentence_id=sid)
                     continue
                 tid = t_line(
-                    brat_type(ent["label"]), base + ent["start"], base + ent["end"], sid
+                    self.names.entity(ent["label"]),
+                    base + ent["start"],
+                    base + ent["end"],
+                    sid,
                 )
                 if tid:
                     by_span.setdefault((ent["start"], ent["end"]), tid)
                     self.stats.counts["entities"] += 1
             for event in rec["gold"].get("events", []):
                 trig = event["trigger"]
-                etype = brat_type(event["type"])
+                etype = self.names.event(event["type"])
                 if not (0 <= trig["start"] < trig["end"] <= n):
                     self.stats.problem("invalid_trigger", sentence_id=sid)
                     continue
@@ -209,13 +323,13 @@ class BratWriter:
                     arg_id = by_span.get(key)
                     if arg_id is None:
                         arg_id = t_line(
-                            ARGUMENT_TYPE, base + key[0], base + key[1], sid
+                            self.names.argument, base + key[0], base + key[1], sid
                         )
                         if arg_id is None:
                             continue
                         by_span[key] = arg_id
                         self.stats.counts["synthetic_argument_spans"] += 1
-                    role = brat_type(arg["role"])
+                    role = self.names.role(arg["role"])
                     seen_roles[role] = seen_roles.get(role, 0) + 1
                     suffix = str(seen_roles[role]) if seen_roles[role] > 1 else ""
                     args.append(f"{role}{suffix}:{arg_id}")
@@ -241,6 +355,7 @@ class BratWriter:
 
     def close(self) -> ExportStats:
         self._flush()
+        self.stats.files += write_confs(self.out_dir, self.schema, self.names)
         return self.stats
 
 

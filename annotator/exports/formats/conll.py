@@ -6,8 +6,11 @@ Layout: four space-separated columns ``TOKEN POS CHUNK NER`` with the placeholde
 with ``-DOCSTART- -X- O O`` and a blank line.
 
 Entities:
-- offsets that do not fall on token boundaries are widened outward to whole tokens (counted
-  as ``snapped``); an entity under no token at all is counted as ``unalignable_entity``;
+- a token with a span boundary inside it is split there (``U.S.-led`` with the GPE ``U.S.``
+  becomes ``U.S.`` and ``-led``; counted as ``split_tokens``, see
+  :func:`~annotator.exports.formats._common.exact_tokens`), so every entity's tokens joined
+  as in the text equal its character slice; an entity under no token at all is counted as
+  ``unalignable_entity``;
 - BIO cannot hold overlapping entities: the rule of :func:`select_non_overlapping` keeps the
   longest (outer) one and counts the others as ``excluded_overlapping``. They are still in the
   span formats (jsonl, spacy ``doc.spans["sc"]``, brat, oneie).
@@ -31,6 +34,7 @@ from annotator.exports.formats._common import (
     align_spans,
     bio_tags,
     record_split,
+    record_tokens,
     run_writer,
     select_non_overlapping,
 )
@@ -69,7 +73,7 @@ def sentence_bio(
     sentence = record["sentence"]
     sid = sentence["id"]
     offsets, words = clean_tokens(
-        sentence["text"], sentence["tokens"], stats, sentence_id=sid
+        sentence["text"], record_tokens(record, stats), stats, sentence_id=sid
     )
     index = TokenIndex(offsets)
     spans = align_spans(

@@ -4,13 +4,20 @@
 Layout::
 
     README.md                 YAML front matter from :func:`hf_card_metadata` (configs → files)
-    ner/<split>.parquet       tokens: Sequence(string), ner_tags: Sequence(ClassLabel(O, B-X, I-X..))
+    ner/<split>.parquet       tokens: Sequence(string), ner_tags: Sequence(ClassLabel(O, B-X, I-X..)),
+                              text, token_offsets: [[start, end], ...] of each token in text,
+                              entities: [{start, end, label}] (exact, overlapping ones too)
     ner/<split>.jsonl         the same rows with tag NAMES (for people and non-HF tools)
     stance/<split>.parquet    text, target, label: ClassLabel(schema stance labels)
     stance/<split>.jsonl
 
+Splits are ``train``, ``validation`` and ``test``: our ``dev`` is named ``validation`` here, as
+Hugging Face's token-classification examples expect (every other format keeps ``dev``).
 Both configs also carry ``document_id``, ``sentence_id`` and the document's identity
 (:data:`IDENTITY_COLUMNS`: stable key, external id, URL, publication date, meta as JSON text).
+Offsets are code points into ``text`` (``text[start:end]``); tokens are split where a span
+boundary falls inside one, so ``text[a:b] == token`` for every token offset ``[a, b]``
+(whitespace inside a token aside, see :mod:`~annotator.exports.formats.conll`).
 Parquet files are written in row batches with ``pyarrow.parquet.ParquetWriter`` (streaming) and
 carry the ``datasets`` ``Features`` in the Arrow schema metadata (``huggingface`` key), so
 ``ClassLabel`` names survive loading; the features are plain dicts, so exporting does not need
@@ -25,23 +32,27 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
+import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from annotator.exports.formats import ExportStats, GoldRecord, LabelSchema
 from annotator.exports.formats._common import (
-    SPLITS,
+    HF_SPLITS,
     entity_labels,
+    hf_split,
     record_split,
     run_writer,
+    valid_span,
 )
 from annotator.exports.formats.conll import sentence_bio
 from annotator.exports.formats.frontmatter import front_matter
 
 CONFIGS = ("ner", "stance")
 BATCH_ROWS = 2_000
+_JSONL = orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
 
 
 def ner_tag_names(schema: LabelSchema) -> list[str]:
@@ -84,6 +95,10 @@ def hf_features(schema: LabelSchema) -> dict[str, dict[str, Any]]:
             **IDENTITY_COLUMNS,
             "tokens": _list_of(_STRING),
             "ner_tags": _list_of(_class_label(ner_tag_names(schema))),
+            "text": _STRING,
+            "token_offsets": _list_of(_list_of(_INT64)),
+            # a dict without "_type" is a struct, as in datasets' to_dict()
+            "entities": _list_of({"start": _INT64, "end": _INT64, "label": _STRING}),
         },
         "stance": {
             "document_id": _INT64,
@@ -97,7 +112,9 @@ def hf_features(schema: LabelSchema) -> dict[str, dict[str, Any]]:
 
 
 def _yaml_type(feature: dict[str, Any]) -> Any:
-    kind = feature["_type"]
+    kind = feature.get("_type")
+    if kind is None:  # a struct: its fields, as datasets lists them
+        return [_yaml_field(name, f) for name, f in feature.items()]
     if kind == "Value":
         return feature["dtype"]
     if kind == "ClassLabel":
@@ -105,20 +122,24 @@ def _yaml_type(feature: dict[str, Any]) -> Any:
     return {"list": _yaml_type(feature["feature"])}
 
 
+def _yaml_field(name: str, feature: dict[str, Any]) -> dict[str, Any]:
+    typed = _yaml_type(feature)
+    if isinstance(typed, list):
+        return {"name": name, "struct": typed}
+    if isinstance(typed, dict) and "list" in typed:
+        return {"name": name, **typed}
+    return {"name": name, "dtype": typed}
+
+
 def features_yaml_list(features: Mapping[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """The card's ``dataset_info.features`` (``datasets.Features._to_yaml_list()``)."""
-    out = []
-    for name, feature in features.items():
-        typed = _yaml_type(feature)
-        if isinstance(typed, dict) and "list" in typed:
-            out.append({"name": name, **typed})
-        else:
-            out.append({"name": name, "dtype": typed})
-    return out
+    return [_yaml_field(name, feature) for name, feature in features.items()]
 
 
 def _arrow_type(feature: dict[str, Any]) -> pa.DataType:
-    kind = feature["_type"]
+    kind = feature.get("_type")
+    if kind is None:  # a struct
+        return pa.struct([pa.field(name, _arrow_type(f)) for name, f in feature.items()])
     if kind == "Value":
         return {"int64": pa.int64(), "string": pa.string()}[feature["dtype"]]
     if kind == "ClassLabel":
@@ -151,12 +172,13 @@ def hf_card_metadata(
     """The README YAML metadata mapping each config to its Parquet files.
 
     ``splits`` maps config name → the splits written for it, e.g.
-    ``{"ner": ["train", "dev"], "stance": ["train"]}``. Splits keep the order train, dev, test.
+    ``{"ner": ["train", "validation"], "stance": ["train"]}``. Splits keep the order train,
+    validation, test.
     """
     configs = []
     for name, present in splits.items():
-        ordered = [s for s in SPLITS if s in present] + sorted(
-            set(present) - set(SPLITS)
+        ordered = [s for s in HF_SPLITS if s in present] + sorted(
+            set(present) - set(HF_SPLITS)
         )
         entry: dict[str, Any] = {
             "config_name": name,
@@ -183,15 +205,14 @@ class _Sink:
         self.schema: pa.Schema = arrow_schema(features)
         (base / config).mkdir(parents=True, exist_ok=True)
         self.parquet = pq.ParquetWriter(base / config / f"{split}.parquet", self.schema)
-        self.jsonl: TextIO = open(  # noqa: SIM115
-            base / config / f"{split}.jsonl", "w", encoding="utf-8", newline="\n"
-        )
+        self.jsonl: BinaryIO = open(base / config / f"{split}.jsonl", "wb")  # noqa: SIM115
         self.rows: list[dict[str, Any]] = []
         self.count = 0
 
     def add(self, row: dict[str, Any], named: dict[str, Any]) -> None:
         self.rows.append(row)
-        self.jsonl.write(json.dumps(named, ensure_ascii=False, sort_keys=True) + "\n")
+        # orjson: UTF-8, sorted keys, compact; the rows carry text, offsets and entities now
+        self.jsonl.write(orjson.dumps(named, option=_JSONL))
         self.count += 1
         if len(self.rows) >= BATCH_ROWS:
             self.flush()
@@ -231,11 +252,11 @@ class HfWriter:
         return sink
 
     def add(self, record: GoldRecord) -> None:
-        split = record_split(record, self.stats)
+        split = hf_split(record_split(record, self.stats))
         sentence = record["sentence"]
         sid, did = sentence["id"], record["document"]["id"]
         self.stats.counts["sentences"] += 1
-        words, tags, _ = sentence_bio(record, self.stats)
+        words, tags, offsets = sentence_bio(record, self.stats)
         if words:
             ids = []
             for i, tag in enumerate(tags):
@@ -245,8 +266,21 @@ class HfWriter:
                     )
                     tags[i] = "O"
                 ids.append(self.tag_ids[tags[i]])
+            text = sentence["text"]
             identity = identity_columns(record["document"])
-            base = {"document_id": did, "sentence_id": sid, **identity, "tokens": words}
+            base = {
+                "document_id": did,
+                "sentence_id": sid,
+                **identity,
+                "tokens": words,
+                "text": text,
+                "token_offsets": offsets,
+                "entities": [
+                    {"start": e["start"], "end": e["end"], "label": e["label"]}
+                    for e in record["gold"].get("entities", [])
+                    if valid_span(e["start"], e["end"], len(text))
+                ],
+            }
             self._sink("ner", split).add(
                 {**base, "ner_tags": ids}, {**base, "ner_tags": tags}
             )

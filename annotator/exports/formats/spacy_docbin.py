@@ -1,10 +1,12 @@
 """``spacy``: ``DocBin`` files for ``spacy train``, one per split.
 
 Per sentence one ``Doc``:
-- words and spaces come from the token offsets; text between tokens that is not a single space
+- words and spaces come from the token offsets, split where a span boundary falls inside a
+  token (``split_tokens``, as in every token format); text between tokens that is not a single space
   becomes its own token (as spaCy does for extra whitespace), so ``doc.text == sentence text``
   and character offsets mean the same in the Doc and in the record;
-- ``doc.ents``: the non-overlapping entities (``doc.char_span(..., alignment_mode="expand")``,
+- ``doc.ents``: the non-overlapping entities (``doc.char_span``: exact after the split; a span
+  that begins or ends in whitespace is trimmed to its tokens and counted as ``snapped``;
   overlap rule of :func:`select_non_overlapping`: longest/outer first);
 - ``doc.spans["sc"]``: ALL entities (also the overlapping ones), expanded to tokens;
 - ``doc.cats``: for each target with a gold stance, one key per stance label,
@@ -36,6 +38,7 @@ from annotator.exports.formats import ExportStats, GoldRecord, LabelSchema, Stan
 from annotator.exports.formats._common import (
     TokenSpan,
     record_split,
+    record_tokens,
     run_writer,
     select_non_overlapping,
     valid_span,
@@ -126,7 +129,7 @@ def record_to_doc(
     sentence = record["sentence"]
     sid = sentence["id"]
     text = sentence["text"]
-    words, spaces = words_and_spaces(text, sentence["tokens"])
+    words, spaces = words_and_spaces(text, record_tokens(record, stats))
     doc = Doc(vocab, words=words, spaces=spaces)
     if (
         doc.text != text
@@ -140,7 +143,9 @@ def record_to_doc(
         if not valid_span(start, end, len(text)):
             stats.problem("invalid_entity", sentence_id=sid, detail=f"{start}-{end}")
             continue
-        span = doc.char_span(start, end, label=label, alignment_mode="expand")
+        span = doc.char_span(start, end, label=label, alignment_mode="strict")
+        if span is None:  # begins or ends in whitespace (or in a gap token): trim to tokens
+            span = doc.char_span(start, end, label=label, alignment_mode="contract")
         if span is None:
             stats.problem(
                 "unalignable_entity", sentence_id=sid, detail=f"{start}-{end}"

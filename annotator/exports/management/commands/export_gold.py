@@ -68,8 +68,10 @@ class Command(BaseCommand):
             Path(partial).unlink(missing_ok=True)
         stats = export.stats
         kind = "existing version" if reused or export.same_as_id else "new version"
+        split = max((f["counts"].get("split_tokens", 0) for f in (stats.get("formats") or {}).values()), default=0)
         self.stdout.write(
             f"wrote {path} ({export.size} bytes, sha256 {export.sha256}): {kind} v{export.version}, content sha256 "
-            f"{export.content_sha256}; {stats.get('sentences')} sentences; {stats.get('snapped')} spans snapped to "
-            f"tokens, {stats.get('excluded_overlapping')} overlapping entities left out of BIO"
+            f"{export.content_sha256}; {stats.get('sentences')} sentences; {split} tokens split at span boundaries, "
+            f"{stats.get('snapped')} spans trimmed to tokens, {stats.get('excluded_overlapping')} overlapping "
+            "entities left out of BIO"
         )

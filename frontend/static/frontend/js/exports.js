@@ -1,6 +1,8 @@
 // Exports page: start an export job, show its progress by polling /api/jobs/{id}/, then
 // refresh the list of exports. Text from the server is always inserted as text.
 
+import { snippetLines } from './lib/snippet.js';
+
 const POLL_MS = 700;
 const root = document.getElementById("exports");
 
@@ -114,3 +116,43 @@ form.addEventListener("submit", async (event) => {
     button.disabled = false;
   }
 });
+
+// --- the copy-paste lines for ML engineers (built by lib/snippet.js) ---------------------------
+
+const ml = document.getElementById("ml");
+let mlToken = null;
+
+function renderSnippet() {
+  const select = document.getElementById("ml-format");
+  const option = select.options[select.selectedIndex];
+  const lines = snippetLines({
+    apiRoot: ml.dataset.apiRoot,
+    projectId: root.dataset.project,
+    format: select.value,
+    filename: option.dataset.filename,
+    username: ml.dataset.username,
+    token: mlToken,
+  });
+  document.getElementById("ml-code").textContent = lines.join("\n");
+}
+
+document.getElementById("ml-format").addEventListener("change", renderSnippet);
+document.getElementById("ml-token").addEventListener("click", async () => {
+  const button = document.getElementById("ml-token");
+  const note = document.getElementById("ml-token-note");
+  button.disabled = true;
+  try {
+    const made = await api(ml.dataset.tokensUrl, {
+      method: "POST",
+      body: JSON.stringify({ name: `exports page: ${root.dataset.projectSlug || root.dataset.project}`, scope: "exports:read" }),
+    });
+    mlToken = made.key;
+    note.textContent = "The first line now holds a new read-only token (exports:read). It is shown only here, "
+      + "once: copy the lines now. Revoke it with DELETE /api/tokens/" + made.id + "/.";
+    renderSnippet();
+  } catch (error) {
+    note.textContent = `Could not create a token: ${error.message}`;
+    button.disabled = false;
+  }
+});
+renderSnippet();
