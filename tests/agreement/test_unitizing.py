@@ -180,7 +180,7 @@ def test_concatenated_sections_equal_one_continuum_when_everyone_codes_everythin
     """Sentences concatenated with offsets: the same as DKPro's single continuum."""
     rng = random.Random(5)
     sections = _sections(rng, 40, 3)
-    for length, members, _ in sections:
+    for _, members, _ in sections:
         members[:] = [0, 1, 2]
     stats = _block(sections, 3).result()
     offsets = np.cumsum([0] + [n for n, _, _ in sections])
@@ -194,7 +194,7 @@ def test_concatenated_sections_equal_one_continuum_when_everyone_codes_everythin
 def test_sentence_coded_by_one_annotator_changes_nothing() -> None:
     rng = random.Random(8)
     sections = _sections(rng, 50, 3)
-    for _, members, units in sections:
+    for _, members, _ in sections:
         members[:] = [0, 1, 2]
     base = _block(sections, 3).result()
     lonely = (25, [1], [(1, 0, 10, 0), (1, 12, 20, 2)])
