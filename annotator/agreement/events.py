@@ -130,6 +130,13 @@ class EventPartCounts:
         return out
 
 
+_UNDEFINED = {
+    "f1": "no annotator pair marked any such item",
+    "precision": "the second annotator of every pair marked none",
+    "recall": "the first annotator (the reference) of every pair marked none",
+}
+
+
 def averaged(pair_counts: Sequence[Sequence[int]]) -> dict[str, Any]:
     """F1, precision and recall: the mean over pairs where each is defined (None with a note
     where no pair defines it), with the number of pairs and the summed counts."""
@@ -141,8 +148,7 @@ def averaged(pair_counts: Sequence[Sequence[int]]) -> dict[str, Any]:
             out[name] = round(sum(values) / len(values), 6)
         else:
             out[name] = None
-            out[f"{name}_note"] = ("no annotator pair shares a sentence" if not scores
-                                   else "no annotator pair marked any such item")
+            out[f"{name}_note"] = "no annotator pair shares a sentence" if not scores else _UNDEFINED[name]
     out["pairs"] = sum(1 for s in scores if math.isfinite(s.f1))
     out["matched"] = sum(s.matched for s in scores)
     out["a"] = sum(s.a for s in scores)
