@@ -239,6 +239,7 @@ def _load() -> str:
 
 
 def main(argv: list[str]) -> None:
+    global DB_NAME, DB_URL, REDIS_URL
     parser = argparse.ArgumentParser(prog="agreement-job")
     parser.add_argument("--sentences", type=int, default=100_000)
     parser.add_argument("--workers", default="1,2")
@@ -247,7 +248,6 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--database", default=DB_NAME, help="scratch PostgreSQL database (dropped and recreated)")
     parser.add_argument("--redis", default=REDIS_URL, help="Redis URL for the broker and results (flushed)")
     args = parser.parse_args(argv)
-    global DB_NAME, DB_URL, REDIS_URL
     DB_NAME, REDIS_URL = args.database, args.redis
     DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 
