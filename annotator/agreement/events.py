@@ -163,9 +163,10 @@ class EventRows:
         self._reset()
 
     def _reset(self) -> None:
-        self.triggers: list[tuple[int, int, int, int, int]] = []
-        self.arguments: list[tuple[int, int, int, int, int, int]] = []
-        self.members: list[tuple[int, int]] = []
+        # flat int lists, one extend per item: arrays are built once per block
+        self.triggers: list[int] = []  # annotator, sentence, start, end, type
+        self.arguments: list[int] = []  # annotator, sentence, type, start, end, role
+        self.members: list[int] = []  # sentence, annotator
         self.sections = 0
         self.types: dict[str, int] = {}
         self.roles: dict[str, int] = {}
@@ -174,34 +175,34 @@ class EventRows:
         s = self.sections
         self.sections += 1
         types, roles = self.types, self.roles
+        triggers, arguments = self.triggers, self.arguments
         for k, events in per_annotator.items():
-            self.members.append((s, k))
+            self.members.extend((s, k))
             for ev in events or ():
                 name = str(ev["type"])
                 t = types.get(name)
                 if t is None:
                     t = types[name] = len(types)
                 trigger = ev["trigger"]
-                self.triggers.append((k, s, int(trigger["start"]), int(trigger["end"]), t))
+                triggers.extend((k, s, int(trigger["start"]), int(trigger["end"]), t))
                 for arg in ev.get("arguments") or ():
                     role = str(arg["role"])
                     r = roles.get(role)
                     if r is None:
                         r = roles[role] = len(roles)
-                    self.arguments.append((k, s, t, int(arg["start"]), int(arg["end"]), r))
+                    arguments.extend((k, s, t, int(arg["start"]), int(arg["end"]), r))
 
     def counts(self, n_annotators: int | None = None) -> EventPartCounts:
         """The collected sentences' counts; the collector is emptied."""
         if not self.sections:
             return EventPartCounts()
-        n = n_annotators if n_annotators is not None else 1 + max((k for _, k in self.members), default=0)
-        members = np.zeros((self.sections, max(n, 1 + max((k for _, k in self.members), default=0))), dtype=bool)
-        if self.members:
-            at = np.array(self.members, dtype=np.int64)
-            members[at[:, 0], at[:, 1]] = True
+        at = np.fromiter(self.members, dtype=np.int64, count=len(self.members)).reshape(-1, 2)
+        n = max(n_annotators or 0, 1 + int(at[:, 1].max()) if len(at) else 0)
+        members = np.zeros((self.sections, n), dtype=bool)
+        members[at[:, 0], at[:, 1]] = True
         out = EventPartCounts.from_arrays(
-            triggers=np.array(self.triggers, dtype=np.int64).reshape(-1, 5),
-            arguments=np.array(self.arguments, dtype=np.int64).reshape(-1, 6),
+            triggers=np.fromiter(self.triggers, dtype=np.int64, count=len(self.triggers)).reshape(-1, 5),
+            arguments=np.fromiter(self.arguments, dtype=np.int64, count=len(self.arguments)).reshape(-1, 6),
             members=members, types=list(self.types), roles=list(self.roles),
         )
         self._reset()

@@ -506,9 +506,9 @@ class EntityAccumulator:
         # Krippendorff's u-alpha over the sentences concatenated in the order they are added
         self.structure = structure
         self.unitizing = UnitizingStats()
-        self._rows: list[tuple[int, int, int, int, int]] = []
+        self._rows: list[int] = []  # coder, sentence, start, end, label code; flat
         self._lengths: list[int] = []
-        self._members: list[tuple[int, int]] = []
+        self._members: list[int] = []  # sentence, coder; flat
         self._labels: dict[str, int] = {}
 
     def add(self, sentence_id: int, per_annotator: Mapping[int, Iterable[Mapping[str, Any]] | None],
@@ -523,29 +523,31 @@ class EntityAccumulator:
             self._unitize(spans, length)
 
     def _unitize(self, spans: Mapping[int, list[Span]], length: int | None) -> None:
+        # flat int lists (one extend per span), turned into arrays once per block in _flush
         s = len(self._lengths)
-        furthest = max((e for units in spans.values() for _, e, _ in units), default=0)
-        self._lengths.append(max(length or 0, furthest))  # a span past the text stretches it
-        rows, codes = self._rows, self._labels
+        self._lengths.append(length or 0)
+        rows, codes, members = self._rows, self._labels, self._members
         for k, units in spans.items():
-            self._members.append((s, k))
+            members.extend((s, k))
             for start, end, label in units:
                 code = codes.get(label)
                 if code is None:
                     code = codes[label] = len(codes)
-                rows.append((k, s, start, end, code))
+                rows.extend((k, s, start, end, code))
 
     def _flush(self) -> None:
         """Fold the sentences added since the last flush into ``unitizing`` (vectorised)."""
         if not self._lengths:
             return
-        rows = np.array(self._rows, dtype=np.int64).reshape(-1, 5)
-        at = np.array(self._members, dtype=np.int64).reshape(-1, 2)
-        members = np.zeros((len(self._lengths), int(at[:, 1].max()) + 1 if len(at) else 0), dtype=bool)
+        rows = np.fromiter(self._rows, dtype=np.int64, count=len(self._rows)).reshape(-1, 5)
+        at = np.fromiter(self._members, dtype=np.int64, count=len(self._members)).reshape(-1, 2)
+        lengths = np.array(self._lengths, dtype=np.int64)
+        np.maximum.at(lengths, rows[:, 1], rows[:, 3])  # a span past the text (or no length) stretches it
+        members = np.zeros((len(lengths), int(at[:, 1].max()) + 1 if len(at) else 0), dtype=bool)
         members[at[:, 0], at[:, 1]] = True
         block = UnitizingStats.from_arrays(
             coder=rows[:, 0], section=rows[:, 1], start=rows[:, 2], end=rows[:, 3], label=rows[:, 4],
-            labels=list(self._labels), lengths=self._lengths, members=members,
+            labels=list(self._labels), lengths=lengths, members=members,
         )
         self.unitizing = self.unitizing.merged(block)
         self._rows, self._lengths, self._members, self._labels = [], [], [], {}

@@ -169,23 +169,23 @@ class UnitizingStats:
         left, right = left[cross], right[cross]
         delta = (b[left] - b[right]) ** 2 + (e[left] - e[right]) ** 2
         # a unit lying in a gap of another coder: it overlaps none of that coder's units
-        touched = np.unique(left * (int(k.max()) + 1) + k[right]) // (int(k.max()) + 1)
+        touched = np.sort(left * (int(k.max()) + 1) + k[right])  # (unit, other coder) it overlaps
+        touched = touched[np.concatenate((touched[:1] == touched[:1], touched[1:] != touched[:-1]))] // (int(k.max()) + 1)
         overlapped_coders = np.bincount(touched, minlength=len(k))
         isolated = 2 * length**2 * (m_unit - 1 - overlapped_coders)
+        m_width = int(m_sec.max()) + 1
         for idx, values in ((left, delta), (np.arange(len(k)), isolated)):
-            pair_key = cat[idx] * (int(m_sec.max()) + 1) + m_unit[idx]
-            uniq, inv = np.unique(pair_key, return_inverse=True)
+            uniq, inv = np.unique(cat[idx] * m_width + m_unit[idx], return_inverse=True)
             sums = np.zeros(len(uniq), dtype=np.int64)
             np.add.at(sums, inv.reshape(-1), values)
             for key, total in zip(uniq.tolist(), sums.tolist(), strict=True):
-                c, m = divmod(key, int(m_sec.max()) + 1)
                 if total:
-                    stats[c].observed[m] += total
+                    stats[key // m_width].observed[key % m_width] += total
         # unit lengths per category
-        uniq, counts = np.unique(cat * (int(length.max()) + 1) + length, return_counts=True)
+        l_width = int(length.max()) + 1
+        uniq, counts = np.unique(cat * l_width + length, return_counts=True)
         for key, n in zip(uniq.tolist(), counts.tolist(), strict=True):
-            c, ell = divmod(key, int(length.max()) + 1)
-            stats[c].lengths[ell] += n
+            stats[key // l_width].lengths[key % l_width] += n
         # gaps: positions on each coder's own continuum (the sections that coder coded, in order)
         section_offset = np.cumsum(sec_len[:, None] * coded_mask, axis=0) - sec_len[:, None] * coded_mask
         pos_b = section_offset[s, k] + b
@@ -196,10 +196,10 @@ class UnitizingStats:
         gap = pb[1:] - pe[:-1]
         inner = same & (gap > 0)
         if inner.any():
-            uniq, counts = np.unique(cc[1:][inner] * (int(gap.max()) + 1) + gap[inner], return_counts=True)
+            g_width = int(gap.max()) + 1
+            uniq, counts = np.unique(cc[1:][inner] * g_width + gap[inner], return_counts=True)
             for key, n in zip(uniq.tolist(), counts.tolist(), strict=True):
-                c, g = divmod(key, int(gap.max()) + 1)
-                stats[c].gaps[g] += n
+                stats[key // g_width].gaps[key % g_width] += n
         firsts = np.flatnonzero(np.concatenate(([True], ~same)))
         lasts = np.flatnonzero(np.concatenate((~same, [True])))
         for f, last in zip(firsts.tolist(), lasts.tolist(), strict=True):
