@@ -540,6 +540,7 @@ class EntityAccumulator:
         if not self._lengths:
             return
         rows = np.fromiter(self._rows, dtype=np.int64, count=len(self._rows)).reshape(-1, 5)
+        rows = rows[rows[:, 2] >= 0]  # validation forbids negative offsets; never fail a job on one
         at = np.fromiter(self._members, dtype=np.int64, count=len(self._members)).reshape(-1, 2)
         lengths = np.array(self._lengths, dtype=np.int64)
         np.maximum.at(lengths, rows[:, 1], rows[:, 3])  # a span past the text (or no length) stretches it

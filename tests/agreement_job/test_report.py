@@ -228,3 +228,11 @@ def test_unitizing_alpha_is_null_with_a_note_when_nobody_marked_an_entity():
     acc.add(1, {0: [], 1: []}, length=40)
     section = acc.finish(NAMES[:2])["section"]["unitizing_alpha"]
     assert section["alpha"] is None and section["alpha_note"]
+
+
+def test_a_span_past_the_end_of_its_sentence_stretches_the_continuum():
+    acc = EntityAccumulator()
+    acc.add(1, {0: [{"start": 0, "end": 50, "label": "X"}], 1: [{"start": 3, "end": 4, "label": "X"}]}, length=10)
+    acc.add(2, {0: [{"start": 0, "end": 5, "label": "X"}], 1: [{"start": 0, "end": 5, "label": "X"}]}, length=10)
+    section = acc.finish(NAMES[:2])["section"]["unitizing_alpha"]
+    assert section["characters"] == 60 and section["alpha"] is not None
