@@ -550,7 +550,7 @@ class EntityAccumulator:
             coder=rows[:, 0], section=rows[:, 1], start=rows[:, 2], end=rows[:, 3], label=rows[:, 4],
             labels=list(self._labels), lengths=lengths, members=members,
         )
-        self.unitizing = self.unitizing.merged(block)
+        self.unitizing.extend(block)
         self._rows, self._lengths, self._members, self._labels = [], [], [], {}
 
     def partial(self) -> dict[str, Any]:
@@ -566,7 +566,7 @@ class EntityAccumulator:
         self.spans.merge(partial)
         if self.structure and "unitizing" in partial:
             self._flush()
-            self.unitizing = self.unitizing.merged(UnitizingStats.from_partial(partial["unitizing"]))
+            self.unitizing.extend(UnitizingStats.from_partial(partial["unitizing"]))
 
     def finish(self, annotators: Sequence[str]) -> LayerPart:
         layer = self.spans

@@ -210,33 +210,33 @@ class UnitizingStats:
     # -- merging -------------------------------------------------------------------------------
 
     def merged(self, later: UnitizingStats) -> UnitizingStats:
-        """This block followed by ``later`` (the next sentences), as one block."""
+        """This block followed by ``later`` (the next sentences), as a new block."""
         out = UnitizingStats()
-        out.length = self.length + later.length
-        out.coded = self.coded + later.coded
-        for key in self.cats.keys() | later.cats.keys():
-            a, b = self.cats.get(key), later.cats.get(key)
-            cat = _Cat()
-            for part in (a, b):
-                if part is not None:
-                    cat.observed.update(part.observed)
-                    cat.lengths.update(part.lengths)
-                    cat.gaps.update(part.gaps)
-            if a is not None:
-                cat.ends.update(a.ends)
-            if b is not None:
-                for coder, (first, last) in b.ends.items():
-                    shift = self.coded.get(coder, 0)
-                    if coder in cat.ends:
-                        earlier_first, earlier_last = cat.ends[coder]
-                        gap = shift + first - earlier_last
-                        if gap > 0:
-                            cat.gaps[gap] += 1
-                        cat.ends[coder] = (earlier_first, shift + last)
-                    else:
-                        cat.ends[coder] = (shift + first, shift + last)
-            out.cats[key] = cat
+        out.extend(self)
+        out.extend(later)
         return out
+
+    def extend(self, later: UnitizingStats) -> None:
+        """Append ``later`` (the next sentences) to this block, in place."""
+        for key, b in later.cats.items():
+            cat = self.cats.get(key)
+            if cat is None:
+                cat = self.cats[key] = _Cat()
+            cat.observed.update(b.observed)
+            cat.lengths.update(b.lengths)
+            cat.gaps.update(b.gaps)
+            for coder, (first, last) in b.ends.items():
+                shift = self.coded.get(coder, 0)
+                if coder in cat.ends:
+                    earlier_first, earlier_last = cat.ends[coder]
+                    gap = shift + first - earlier_last
+                    if gap > 0:
+                        cat.gaps[gap] += 1
+                    cat.ends[coder] = (earlier_first, shift + last)
+                else:
+                    cat.ends[coder] = (shift + first, shift + last)
+        self.length += later.length
+        self.coded.update(later.coded)
 
     def partial(self) -> dict[str, Any]:
         """The statistics as JSON (lists, string labels)."""
@@ -245,9 +245,9 @@ class UnitizingStats:
             "length": self.length,
             "cats": [
                 [label, depth, {
-                    "observed": sorted([m, n] for m, n in cat.observed.items()),
-                    "lengths": sorted([ell, n] for ell, n in cat.lengths.items()),
-                    "gaps": sorted([g, n] for g, n in cat.gaps.items()),
+                    "observed": _pairs(cat.observed),
+                    "lengths": _pairs(cat.lengths),
+                    "gaps": _pairs(cat.gaps),
                     "ends": sorted([k, f, last] for k, (f, last) in cat.ends.items()),
                 }]
                 for (label, depth), cat in sorted(self.cats.items())
@@ -262,9 +262,9 @@ class UnitizingStats:
         out.coded = Counter({int(k): int(n) for k, n in partial["coded"]})
         for label, depth, stats in partial["cats"]:
             cat = _Cat()
-            cat.observed.update({int(m): int(n) for m, n in stats["observed"]})
-            cat.lengths.update({int(ell): int(n) for ell, n in stats["lengths"]})
-            cat.gaps.update({int(g): int(n) for g, n in stats["gaps"]})
+            for name in ("observed", "lengths", "gaps"):
+                values, counts = stats[name]
+                getattr(cat, name).update(dict(zip(map(int, values), map(int, counts), strict=True)))
             cat.ends = {int(k): (int(f), int(last)) for k, f, last in stats["ends"]}
             out.cats[(str(label), int(depth))] = cat
         return out
@@ -334,6 +334,12 @@ class UnitizingStats:
         alpha = 1.0 - d_o / d_e if d_e > 0 else nan
         return UnitizingResult(alpha, None if math.isfinite(alpha) else NOTE_NO_EXPECTED,
                                by_label, notes, observed, expected, units)
+
+
+def _pairs(counter: Counter[int]) -> list[list[int]]:
+    """A histogram as JSON: ``[sorted values, their counts]`` (two flat lists: compact)."""
+    values = sorted(counter)
+    return [values, [counter[v] for v in values]]
 
 
 def _layers(coder: IntArray, section: IntArray, label: IntArray, start: IntArray, end: IntArray) -> IntArray:
