@@ -1,6 +1,6 @@
 """Benchmark the whole agreement job, from the database to the stored report.
 
-``python bench/run.py agreement-job [--sentences N] [--workers 1,2] [--keep]``
+``python bench/run.py agreement-job [--sentences N] [--workers 1,2] [--keep] [--database NAME] [--redis URL]``
 
 Set-up (documented choice): a separate PostgreSQL database ``accord_bench`` on 127.0.0.1 is
 (re)created with psycopg and migrated; Django runs with ``DATABASE_URL`` pointing at it and
@@ -13,6 +13,11 @@ time from creating the job to the job being DONE (report stored) is printed with
 (VmHWM) of the largest worker process. Targets: <= 60 s with one worker, peak RSS <= 1 GB, and
 two workers faster than one (the job is a chord of chunk tasks, so they share the work). The load
 average before each run is printed: the machine may be shared.
+
+Structure figures (issue 15): for each worker count the job runs twice, first without the
+entity u-alpha and the event parts (job parameter ``structure=False``), then with them, and the
+ratio is printed beside the times (target: with <= 1.5x without). ``--database`` and ``--redis``
+choose another scratch database and Redis database, so two people can run this at once.
 """
 
 from __future__ import annotations
@@ -167,7 +172,19 @@ def _hwm_kb(pid: int) -> int:
     return 0
 
 
-def _run(project_id: int, workers: int) -> tuple[float, float, str]:
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes so far (/proc/<pid>/stat, clock ticks)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _run(project_id: int, workers: int, structure: bool = True) -> tuple[float, float, str, float]:
     import redis
     from django.db import connection
 
@@ -194,8 +211,9 @@ def _run(project_id: int, workers: int) -> tuple[float, float, str]:
                 raise SystemExit("workers did not start")
             time.sleep(0.2)
         connection.close()
+        cpu_start = _cpu_seconds([pid for proc in procs for pid in _children(proc.pid)])
         start = time.perf_counter()
-        job = agreement_start(project=Project.objects.get(pk=project_id), fan_out="auto")
+        job = agreement_start(project=Project.objects.get(pk=project_id), fan_out="auto", structure=structure)
         while True:
             for proc in procs:
                 for pid in _children(proc.pid):
@@ -205,13 +223,19 @@ def _run(project_id: int, workers: int) -> tuple[float, float, str]:
                 break
             time.sleep(0.1)
         elapsed = time.perf_counter() - start
+        cpu = _cpu_seconds([pid for proc in procs for pid in _children(proc.pid)]) - cpu_start
         job.refresh_from_db()
         if job.state != JobState.DONE:
             raise SystemExit(f"job failed: {job.error}")
         report = AgreementReport.objects.get(job=job).report
         summary = (f"stance α {next(iter(report['stance'].values()))['alpha']}, "
                    f"entities exact F1 {report['entities']['exact']['f1']}, events MASI α {report['events']['masi_alpha']}")
-        return elapsed, peak_kb / 1024, summary
+        if structure:
+            parts = report["events"]["parts"]
+            summary += (f"; entities u-α {report['entities']['unitizing_alpha']['alpha']}; event part F1: trigger id "
+                        f"{parts['trigger_identification']['f1']}, class {parts['trigger_classification']['f1']}, "
+                        f"argument id {parts['argument_identification']['f1']}, class {parts['argument_classification']['f1']}")
+        return elapsed, peak_kb / 1024, summary, cpu
     finally:
         for proc in procs:
             if proc.poll() is None:
@@ -229,12 +253,17 @@ def _load() -> str:
 
 
 def main(argv: list[str]) -> None:
+    global DB_NAME, DB_URL, REDIS_URL
     parser = argparse.ArgumentParser(prog="agreement-job")
     parser.add_argument("--sentences", type=int, default=100_000)
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="reuse accord_bench if it already holds the data")
+    parser.add_argument("--database", default=DB_NAME, help="scratch PostgreSQL database (dropped and recreated)")
+    parser.add_argument("--redis", default=REDIS_URL, help="Redis URL for the broker and results (flushed)")
     args = parser.parse_args(argv)
+    DB_NAME, REDIS_URL = args.database, args.redis
+    DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 
     os.environ.update(_env())
     sys.path.insert(0, str(ROOT))
@@ -264,12 +293,19 @@ def main(argv: list[str]) -> None:
           f"tasks (~{CHUNK_ANNOTATIONS:,} annotations each, all layers), then one merge task")
     results = {}
     for workers in [int(w) for w in args.workers.split(",")]:
-        print(f"load average before the run: {_load()} ({os.cpu_count()} CPUs; other people's work shares them)")
-        elapsed, peak_mb, summary = _run(project_id, workers)
+        print(f"load average before the runs: {_load()} ({os.cpu_count()} CPUs; other people's work shares them)")
+        plain, plain_mb, _, plain_cpu = _run(project_id, workers, structure=False)
+        print(f"{workers} worker{'s' if workers > 1 else ''} without structure figures: {plain:.1f} s "
+              f"(workers' CPU {plain_cpu:.1f} s), peak RSS {plain_mb:.0f} MB")
+        elapsed, peak_mb, summary, cpu = _run(project_id, workers)
         results[workers] = elapsed
         verdict = "" if workers != 1 else f"  (target <= 60 s: {'met' if elapsed <= 60 else 'MISSED'})"
         print(f"{workers} worker{'s' if workers > 1 else ''}: {elapsed:.1f} s from job to stored report, "
               f"peak RSS {peak_mb:.0f} MB (target <= 1024 MB: {'met' if peak_mb <= 1024 else 'MISSED'}){verdict}")
+        ratio = elapsed / plain
+        print(f"   with u-alpha and event part F1: {elapsed:.1f} s vs {plain:.1f} s without = {ratio:.2f}x "
+              f"(target <= 1.5x: {'met' if ratio <= 1.5 else 'MISSED'}); workers' CPU {cpu:.1f} s vs "
+              f"{plain_cpu:.1f} s = {cpu / max(plain_cpu, 1e-9):.2f}x (steadier than wall time on a shared machine)")
         print(f"   {summary}")
     if 1 in results and 2 in results:
         print(f"speed-up with 2 workers: {results[1] / results[2]:.2f}x")

@@ -6,6 +6,7 @@ Public interface (CONTRACT.md, "Python"):
     fleiss_kappa(table)                                # subjects x categories counts
     cohen_kappa(y1, y2, labels=None, weights=None)     # None | "linear" | "quadratic"
     span_f1(spans_a, spans_b, match="exact")           # "exact" | "overlap"
+    unitizing_alpha(units, begin, end)                 # units: (coder, start, end, label)
 
 Each returns ``float("nan")`` where the statistic is undefined; the ``*_with_note`` variants say
 why. Only pure modules are imported here: the Django app's ``models``/``tasks`` living in this
@@ -54,6 +55,12 @@ from annotator.agreement.spans import (
     span_f1_total,
     span_scores,
 )
+from annotator.agreement.unitizing import (
+    UnitizingResult,
+    UnitizingStats,
+    unitizing_alpha,
+    unitizing_alpha_with_note,
+)
 
 __all__ = [
     "Agreement",
@@ -88,4 +95,8 @@ __all__ = [
     "span_f1_total",
     "span_scores",
     "specific_agreement",
+    "unitizing_alpha",
+    "unitizing_alpha_with_note",
+    "UnitizingResult",
+    "UnitizingStats",
 ]

@@ -39,9 +39,11 @@ import numpy as np
 import numpy.typing as npt
 
 from annotator.agreement.alpha import alpha_from_counts, bootstrap_from_counts, level_distance
+from annotator.agreement.events import EventPartCounts, EventRows
 from annotator.agreement.kappa import fleiss_kappa_with_note, kappa_from_confusion
 from annotator.agreement.sets import masi_distance
 from annotator.agreement.spans import SpanScores, matched_count
+from annotator.agreement.unitizing import UnitizingStats
 
 N_BOOT = 1000
 SEED = 0
@@ -497,23 +499,74 @@ class EntityAccumulator:
 
     layer = "entities"
 
-    def __init__(self, entity_types: Sequence[str] = ()) -> None:
+    def __init__(self, entity_types: Sequence[str] = (), *, structure: bool = True) -> None:
         self.types = list(entity_types)
         self.spans = _SpanLayer()
         self.disagreement: dict[str, float] = {}
+        # Krippendorff's u-alpha over the sentences concatenated in the order they are added
+        self.structure = structure
+        self.unitizing = UnitizingStats()
+        self._rows: list[int] = []  # coder, sentence, start, end, label code; flat
+        self._lengths: list[int] = []
+        self._members: list[int] = []  # sentence, coder; flat
+        self._labels: dict[str, int] = {}
 
-    def add(self, sentence_id: int, per_annotator: Mapping[int, Iterable[Mapping[str, Any]] | None]) -> None:
+    def add(self, sentence_id: int, per_annotator: Mapping[int, Iterable[Mapping[str, Any]] | None],
+            *, length: int | None = None) -> None:
+        """``length``: the sentence's length in characters (its continuum for u-alpha); without
+        it, the furthest span end in the sentence."""
         spans = {k: _entity_spans(v) for k, v in per_annotator.items()}
         f1s = self.spans.add(spans, per_label=True, confusion=True)
         if f1s and min(f1s) < 1.0:
             self.disagreement[str(sentence_id)] = 1.0 - sum(f1s) / len(f1s)
+        if self.structure:
+            self._unitize(spans, length)
+
+    def _unitize(self, spans: Mapping[int, list[Span]], length: int | None) -> None:
+        # flat int lists (one extend per span), turned into arrays once per block in _flush
+        s = len(self._lengths)
+        self._lengths.append(length or 0)
+        rows, codes, members = self._rows, self._labels, self._members
+        for k, units in spans.items():
+            members.extend((s, k))
+            for start, end, label in units:
+                code = codes.get(label)
+                if code is None:
+                    code = codes[label] = len(codes)
+                rows.extend((k, s, start, end, code))
+
+    def _flush(self) -> None:
+        """Fold the sentences added since the last flush into ``unitizing`` (vectorised)."""
+        if not self._lengths:
+            return
+        rows = np.fromiter(self._rows, dtype=np.int64, count=len(self._rows)).reshape(-1, 5)
+        rows = rows[rows[:, 2] >= 0]  # validation forbids negative offsets; never fail a job on one
+        at = np.fromiter(self._members, dtype=np.int64, count=len(self._members)).reshape(-1, 2)
+        lengths = np.array(self._lengths, dtype=np.int64)
+        np.maximum.at(lengths, rows[:, 1], rows[:, 3])  # a span past the text (or no length) stretches it
+        members = np.zeros((len(lengths), int(at[:, 1].max()) + 1 if len(at) else 0), dtype=bool)
+        members[at[:, 0], at[:, 1]] = True
+        block = UnitizingStats.from_arrays(
+            coder=rows[:, 0], section=rows[:, 1], start=rows[:, 2], end=rows[:, 3], label=rows[:, 4],
+            labels=list(self._labels), lengths=lengths, members=members,
+        )
+        self.unitizing.extend(block)
+        self._rows, self._lengths, self._members, self._labels = [], [], [], {}
 
     def partial(self) -> dict[str, Any]:
-        """The span counts as JSON; ``merge`` adds another accumulator's (other sentences)."""
-        return self.spans.partial()
+        """The span counts (and u-alpha statistics) as JSON; ``merge`` adds another
+        accumulator's (later sentences: merge in sentence order)."""
+        out = self.spans.partial()
+        if self.structure:
+            self._flush()
+            out["unitizing"] = self.unitizing.partial()
+        return out
 
     def merge(self, partial: Mapping[str, Any]) -> None:
         self.spans.merge(partial)
+        if self.structure and "unitizing" in partial:
+            self._flush()
+            self.unitizing.extend(UnitizingStats.from_partial(partial["unitizing"]))
 
     def finish(self, annotators: Sequence[str]) -> LayerPart:
         layer = self.spans
@@ -521,6 +574,9 @@ class EntityAccumulator:
             "exact": _scores_dict(layer.pooled.scores("exact")),
             "overlap": _scores_dict(layer.pooled.scores("overlap")),
         }
+        if self.structure:
+            self._flush()
+            section["unitizing_alpha"] = _unitizing_entry(self.unitizing, self.types)
         per_label: dict[str, Any] = {}
         order = self.types + sorted(set(layer.per_label) - set(self.types))
         for label in order:
@@ -553,6 +609,25 @@ class EntityAccumulator:
                          confusion=confusion)
 
 
+def _unitizing_entry(stats: UnitizingStats, order: Sequence[str]) -> dict[str, Any]:
+    """The report's ``entities.unitizing_alpha``: overall and per label, null + note where
+    undefined."""
+    result = stats.result()
+    out: dict[str, Any] = {}
+    put(out, "alpha", result.alpha, result.note)
+    per_label: dict[str, Any] = {}
+    for label in [t for t in order if t in result.by_label] + sorted(set(result.by_label) - set(order)):
+        entry: dict[str, Any] = {}
+        put(entry, "alpha", result.by_label[label], result.notes.get(label))
+        entry["units"] = result.units[label]
+        per_label[label] = entry
+    out["per_label"] = per_label
+    out["characters"] = stats.length
+    out["method"] = ("Krippendorff's u-alpha over the character continuum, sentences concatenated in order; "
+                     "a sentence counts among the annotators who submitted it (at least two)")
+    return out
+
+
 # -- events -------------------------------------------------------------------------------------
 
 
@@ -573,9 +648,13 @@ class EventAccumulator:
 
     layer = "events"
 
-    def __init__(self, event_types: Sequence[str], n_annotators: int) -> None:
+    def __init__(self, event_types: Sequence[str], n_annotators: int, *, structure: bool = True) -> None:
         self.types = list(event_types)
         self.n = n_annotators
+        # the ACE parts (trigger/argument identification/classification), collected per block
+        self.structure = structure
+        self.part_rows = EventRows()
+        self.part_counts = EventPartCounts()
         self.set_codes: dict[frozenset[str], int] = {}
         self.patterns: Counter[tuple[int, ...]] = Counter()
         self.triggers = _SpanLayer()
@@ -599,6 +678,8 @@ class EventAccumulator:
         if sets:
             codes = [self.set_codes.setdefault(s, len(self.set_codes)) for s in sets.values()]
             self.patterns[tuple(sorted(codes))] += 1
+        if self.structure:
+            self.part_rows.add(per_annotator)
         self.triggers.add(triggers, per_label=False, confusion=True)
         self.arguments.add(arguments, per_label=False, confusion=False)
         distances = [masi_distance(sets[i], sets[j]) for i, j in combinations(sorted(sets), 2)]
@@ -611,12 +692,19 @@ class EventAccumulator:
 
     def partial(self) -> dict[str, Any]:
         """Set domain, unit patterns and span counts as JSON (what a chunk task returns)."""
-        return {
+        out = {
             "sets": [sorted(s) for s in self.domain()],
             "patterns": [[list(key), n] for key, n in self.patterns.items()],
             "triggers": self.triggers.partial(),
             "arguments": self.arguments.partial(),
         }
+        if self.structure:
+            self._flush()
+            out["parts"] = self.part_counts.partial()
+        return out
+
+    def _flush(self) -> None:
+        self.part_counts.merge(self.part_rows.counts(self.n))
 
     def merge(self, partial: Mapping[str, Any]) -> None:
         """Add the ``partial()`` of later sentences: their set codes are renumbered into ours
@@ -627,6 +715,8 @@ class EventAccumulator:
             self.patterns[tuple(sorted(remap[int(c)] for c in key))] += int(n)
         self.triggers.merge(partial["triggers"])
         self.arguments.merge(partial["arguments"])
+        if self.structure and "parts" in partial:
+            self.part_counts.merge(EventPartCounts.from_partial(partial["parts"]))
 
     def _keys(self) -> list[tuple[int, ...]]:
         return sorted(self.patterns)  # a canonical order, whatever the chunking
@@ -678,6 +768,9 @@ class EventAccumulator:
             pairwise[f"{annotators[i]}|{annotators[j]}"] = entry
             pairs[_pair_key(i, j)] = entry["trigger_exact_f1"]
         section["pairwise"] = pairwise
+        if self.structure:
+            self._flush()
+            section["parts"] = self.part_counts.summary(self.types)
         confusion = {"types": self.triggers.confusion_payload(self.types)}
         return LayerPart(layer=self.layer, section=section, disagreement=dict(self.disagreement), pairs=pairs,
                          confusion=confusion)

@@ -24,7 +24,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, F, Max, Window
-from django.db.models.functions import Least, RowNumber
+from django.db.models.functions import Least, Length, RowNumber
 from django.utils import timezone
 
 from annotator.annotations.models import Annotation, AnnotationStatus
@@ -86,10 +86,14 @@ def agreement_chunks(*, project_id: int, size: int = CHUNK_ANNOTATIONS) -> list[
     return [[bounds[k], bounds[k + 1]] for k in range(len(bounds) - 1)]
 
 
-def agreement_plan(*, project: Project, chunk_annotations: int = CHUNK_ANNOTATIONS) -> dict[str, Any]:
+def agreement_plan(
+    *, project: Project, chunk_annotations: int = CHUNK_ANNOTATIONS, structure: bool = True
+) -> dict[str, Any]:
     """What every part of one computation must agree on (JSON-able, passed to the tasks): the
     annotators who submitted anything, in username order (their index is their row), the data
-    version, the start time and the chunks (sentence id ranges). Five queries."""
+    version, the start time, the chunks (sentence id ranges) and whether to compute the
+    structure figures (entity u-alpha, event parts; off only to measure their cost). Five
+    queries."""
     users = (
         get_user_model()
         .objects.filter(annotations__project_id=project.pk, annotations__status=AnnotationStatus.SUBMITTED)
@@ -104,22 +108,25 @@ def agreement_plan(*, project: Project, chunk_annotations: int = CHUNK_ANNOTATIO
         "annotations": _submitted(project.pk).count(),
         "started": timezone.now().isoformat(),
         "chunks": agreement_chunks(project_id=project.pk, size=chunk_annotations),
+        "structure": structure,
     }
 
 
-def _accumulators(schema: dict[str, Any], n_annotators: int) -> list[Any]:
+def _accumulators(schema: dict[str, Any], n_annotators: int, structure: bool = True) -> list[Any]:
     """One fresh accumulator per layer, in ``LAYERS`` order."""
     stance = schema.get("stance") or {}
     return [
         rp.StanceAccumulator(stance.get("targets") or [], stance.get("labels") or [], n_annotators),
-        rp.EventAccumulator([t["name"] for t in schema.get("event_types") or []], n_annotators),
-        rp.EntityAccumulator([t["name"] for t in schema.get("entity_types") or []]),
+        rp.EventAccumulator([t["name"] for t in schema.get("event_types") or []], n_annotators, structure=structure),
+        rp.EntityAccumulator([t["name"] for t in schema.get("entity_types") or []], structure=structure),
     ]
 
 
-def _stream(project_id: int, chunk: Chunk) -> Iterator[tuple[int, list[tuple[int, dict[str, Any], float]]]]:
-    """(sentence id, [(annotator id, labels, seconds), ...]) per sentence of the chunk, from one
-    streaming query in sentence order (the unique (sentence, annotator) index gives that order)."""
+def _stream(project_id: int, chunk: Chunk) -> Iterator[tuple[int, int, list[tuple[int, dict[str, Any], float]]]]:
+    """(sentence id, sentence length, [(annotator id, labels, seconds), ...]) per sentence of
+    the chunk, from one streaming query in sentence order (the unique (sentence, annotator)
+    index gives that order). The length (code points, as Python counts them) is the sentence's
+    stretch of the u-alpha continuum."""
     rows = _submitted(project_id)
     low, high = chunk
     if low is not None:
@@ -128,19 +135,20 @@ def _stream(project_id: int, chunk: Chunk) -> Iterator[tuple[int, list[tuple[int
         rows = rows.filter(sentence_id__lt=high)
     rows = (
         rows.order_by("sentence_id", "annotator_id")
-        .values_list("sentence_id", "annotator_id", "labels", "seconds")
+        .values_list("sentence_id", "annotator_id", "labels", "seconds", Length("sentence__text"))
         .iterator(chunk_size=STREAM_BATCH)
     )
     current: int | None = None
+    length = 0
     group: list[tuple[int, dict[str, Any], float]] = []
-    for sentence_id, annotator_id, labels, seconds in rows:
+    for sentence_id, annotator_id, labels, seconds, text_length in rows:
         if sentence_id != current:
             if current is not None:
-                yield current, group
-            current, group = sentence_id, []
+                yield current, length, group
+            current, length, group = sentence_id, text_length or 0, []
         group.append((annotator_id, labels or {}, seconds))
     if current is not None:
-        yield current, group
+        yield current, length, group
 
 
 def agreement_chunk(*, plan: dict[str, Any], chunk: int, progress: Progress = _no_progress) -> dict[str, Any]:
@@ -150,10 +158,10 @@ def agreement_chunk(*, plan: dict[str, Any], chunk: int, progress: Progress = _n
     to run any number of times."""
     project = Project.objects.get(pk=plan["project_id"])
     index = {uid: k for k, (uid, _) in enumerate(plan["annotators"])}
-    accs = _accumulators(project.label_schema or {}, len(index))
+    accs = _accumulators(project.label_schema or {}, len(index), plan.get("structure", True))
     seconds: dict[int, Counter[float]] = {k: Counter() for k in range(len(index))}
     sentences = seen = 0
-    for sentence_id, group in _stream(project.pk, plan["chunks"][chunk]):
+    for sentence_id, length, group in _stream(project.pk, plan["chunks"][chunk]):
         sentences += 1
         seen += len(group)
         per_annotator = {index[uid]: labels for uid, labels, _ in group if uid in index}
@@ -161,7 +169,11 @@ def agreement_chunk(*, plan: dict[str, Any], chunk: int, progress: Progress = _n
             if uid in index:
                 seconds[index[uid]][secs] += 1
         for acc in accs:
-            acc.add(sentence_id, {k: labels.get(acc.layer) for k, labels in per_annotator.items()})
+            layer = {k: labels.get(acc.layer) for k, labels in per_annotator.items()}
+            if acc.layer == "entities":
+                acc.add(sentence_id, layer, length=length)
+            else:
+                acc.add(sentence_id, layer)
         if sentences % 5000 == 0:
             progress(seen / max(plan.get("annotations") or 1, 1), f"{seen} annotations read")
     ranked = rp.disputed([{"layer": acc.layer, "disagreement": acc.disagreement} for acc in accs])
@@ -182,7 +194,7 @@ def agreement_assemble(*, plan: dict[str, Any], partials: list[dict[str, Any]], 
     project = Project.objects.get(pk=plan["project_id"])
     names = [name for _, name in plan["annotators"]]
     partials = sorted(partials, key=lambda p: p["chunk"])
-    accs = _accumulators(project.label_schema or {}, len(names))
+    accs = _accumulators(project.label_schema or {}, len(names), plan.get("structure", True))
     seconds: dict[int, Counter[float]] = {k: Counter() for k in range(len(names))}
     for partial in partials:
         for acc in accs:
@@ -227,13 +239,13 @@ def _parse(value: str | None) -> Any:
 
 def agreement_compute(
     *, project: Project, job_id: int | None = None, progress: Progress = _no_progress,
-    chunk_annotations: int = CHUNK_ANNOTATIONS, plan: dict[str, Any] | None = None,
+    chunk_annotations: int = CHUNK_ANNOTATIONS, plan: dict[str, Any] | None = None, structure: bool = True,
 ) -> AgreementReport:
     """The whole computation in this process (the command, and jobs on small projects): plan
     (unless given), each chunk in turn, assemble and store. The same report as the chord across
     workers, for any ``chunk_annotations``. Reads only; writes one AgreementReport."""
     if plan is None:
-        plan = agreement_plan(project=project, chunk_annotations=chunk_annotations)
+        plan = agreement_plan(project=project, chunk_annotations=chunk_annotations, structure=structure)
     chunks = len(plan["chunks"])
     partials = []
     for k in range(chunks):
@@ -253,13 +265,15 @@ def agreement_progress_add(*, job_id: int, points: int, message: str) -> None:
 
 def agreement_start(
     *, project: Project, user: Any = None, fan_out: str = "auto", countdown: int | None = None,
-    chunk_annotations: int = CHUNK_ANNOTATIONS,
+    chunk_annotations: int = CHUNK_ANNOTATIONS, structure: bool = True,
 ) -> Job:
     """Create a queued agreement job and enqueue its task after commit.
 
     ``fan_out``: "auto" (a chord of chunk tasks across workers above INLINE_MAX_ANNOTATIONS
     submitted annotations), "always" or "never". ``chunk_annotations``: about how many
     annotations each chunk task reads. ``countdown`` delays the start (the debounced job).
+    ``structure=False`` leaves out the entity u-alpha and the event parts (the benchmark
+    measures their cost with it).
     """
     if fan_out not in ("auto", "always", "never"):
         raise ValueError("fan_out must be auto, always or never")
@@ -271,6 +285,8 @@ def agreement_start(
         return agreement_job.apply_async((job_id,), countdown=countdown) if countdown else agreement_job.delay(job_id)
 
     params = {"fan_out": fan_out, "scheduled": bool(countdown), "chunk_annotations": chunk_annotations}
+    if not structure:
+        params["structure"] = False
     return job_create(kind=JOB_KIND, project=project, params=params, created_by=user, enqueue=enqueue)
 
 

@@ -71,7 +71,8 @@ def agreement_job(self: Any, job_id: int) -> None:
         params = job.params or {}
         size = int(params.get("chunk_annotations") or services.CHUNK_ANNOTATIONS)
         fan_out = params.get("fan_out", "auto")
-        plan = services.agreement_plan(project=project, chunk_annotations=size)
+        plan = services.agreement_plan(project=project, chunk_annotations=size,
+                                       structure=bool(params.get("structure", True)))
         if fan_out == "never" or (fan_out == "auto" and plan["annotations"] <= services.INLINE_MAX_ANNOTATIONS):
             def progress(fraction: float, message: str = "") -> None:
                 job_progress(job_id=job_id, progress=100 * fraction, message=message)

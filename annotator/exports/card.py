@@ -141,6 +141,12 @@ def agreement_lines(report: Mapping[str, Any] | None) -> list[str]:
         )
         for etype, fig in (events.get("types") or {}).items():
             lines.append(f"  - {etype}: α {_fmt(fig.get('alpha'))} ({fig.get('positives', '?')} positives)")
+        parts = events.get("parts") or {}
+        if parts:
+            lines.append("- Event parts (ACE scoring, F1 mean over annotator pairs): " + ", ".join(
+                f"{name.replace('_', ' ')} {_fmt((parts.get(name) or {}).get('f1'))}"
+                for name in ("trigger_identification", "trigger_classification",
+                             "argument_identification", "argument_classification")))
     ents = report.get("entities") or {}
     if ents:
         lines.append(
@@ -149,6 +155,8 @@ def agreement_lines(report: Mapping[str, Any] | None) -> list[str]:
         )
         for label, fig in (ents.get("per_label") or {}).items():
             lines.append(f"  - {label}: exact F1 {_fmt(fig.get('exact_f1'))}, overlap F1 {_fmt(fig.get('overlap_f1'))}")
+        if ents.get("unitizing_alpha"):
+            lines.append(f"- Entity span boundaries: Krippendorff's unitizing α {_fmt(ents['unitizing_alpha'].get('alpha'))}")
     return lines
 
 

@@ -204,7 +204,9 @@ def test_a_chunk_returns_small_json_without_per_sentence_lists(synthetic):
     partial = agreement_chunk(plan=plan, chunk=0)
     encoded = json.dumps(partial, allow_nan=False)
     assert json.loads(encoded) == json.loads(json.dumps(partial))  # JSON-able as it is
-    assert len(encoded) < 60_000, len(encoded)  # 3,000 sentences, ~9,000 annotations
+    # 3,000 sentences, ~9,000 annotations; the u-alpha gap-length histograms (distinct lengths,
+    # ~1,000 here) and the event part counts per pair and label add ~17,000 characters
+    assert len(encoded) < 80_000, len(encoded)
     assert len(partial["disputed"]) == rp.DISPUTED_LIMIT
 
 

@@ -80,3 +80,18 @@ def test_dashboard_draws_labels_and_usernames_with_dollar_signs_as_plain_text():
     html = response.content.decode()
     for text in ("$x^2$", r"$\frac{a}{b}$", r"$\\frac{a}{b}$"):
         assert f">{text}<" in html, f"{text!r} is drawn literally inside an SVG <text>"
+
+
+@pytest.mark.django_db
+def test_lead_sees_unitizing_alpha_and_event_parts():
+    project = demo_load().project
+    report = agreement_compute(project=project).report
+    html = _client("lead").get(f"/p/{project.slug}/agreement/").content.decode()
+    assert "Span boundaries and event parts" in html
+    assert f"{report['entities']['unitizing_alpha']['alpha']:.3f}" in html
+    for part in ("Trigger identification", "Trigger classification (type)", "Argument identification",
+                 "Argument classification (role)"):
+        assert f'<th scope="row">{part}</th>' in html
+    assert f"{report['events']['parts']['argument_classification']['f1']:.3f}" in html
+    for role in report["events"]["parts"]["per_role"]:
+        assert f'<th scope="row">{role}</th>' in html

@@ -6,6 +6,7 @@ import json
 import math
 
 import numpy as np
+import pytest
 
 from annotator.agreement import (
     alpha_bootstrap,
@@ -15,6 +16,7 @@ from annotator.agreement import (
     percent_agreement,
     set_alpha,
     span_f1_total,
+    unitizing_alpha,
 )
 from annotator.agreement.report import (
     EntityAccumulator,
@@ -165,3 +167,72 @@ def test_assembled_report_has_the_contract_keys_and_is_strict_json():
 
 def test_clean_json_turns_nan_into_null():
     assert clean_json({"a": [float("nan"), 1.0, np.float64("inf")]}) == {"a": [None, 1.0, None]}
+
+
+def test_entity_unitizing_alpha_equals_the_library_on_the_concatenated_sentences():
+    """Sentences without a given length stretch to their furthest span end; concatenated in
+    order, they are one continuum for ``unitizing_alpha``."""
+    section = _entities().finish(NAMES)["section"]
+    units, offset = [], 0
+    for per in ENTITIES.values():
+        for k, spans in enumerate(per):
+            units += [(k, offset + s, offset + e, lab) for s, e, lab in spans]
+        offset += max((e for spans in per for _, e, _ in spans), default=0)
+    expected = unitizing_alpha(units, 0, offset, coders=[0, 1, 2])
+    got = section["unitizing_alpha"]
+    assert math.isclose(got["alpha"], expected["alpha"], abs_tol=1e-6)
+    assert {label: v["alpha"] for label, v in got["per_label"].items()} == pytest.approx(expected["by_label"], abs=1e-6)
+    assert list(got["per_label"]) == ["PER", "GPE", "ORG"]  # schema order
+
+
+def test_nested_identical_entities_are_full_agreement_in_any_order():
+    """Label Studio scores a pair of identical nested spans about 50%."""
+    nested = [{"start": 0, "end": 20, "label": "ORG"}, {"start": 0, "end": 7, "label": "GPE"},
+              {"start": 0, "end": 7, "label": "ORG"}]
+    acc = EntityAccumulator(["ORG", "GPE"])
+    acc.add(1, {0: nested, 1: nested[::-1], 2: [nested[1], nested[2], nested[0]]}, length=30)
+    section = acc.finish(NAMES)["section"]
+    assert section["exact"]["f1"] == section["overlap"]["f1"] == 1.0
+    assert section["unitizing_alpha"]["alpha"] == 1.0
+    assert all(v["alpha"] == 1.0 for v in section["unitizing_alpha"]["per_label"].values())
+
+
+def test_event_parts_in_the_report_equal_the_pure_counts():
+    acc = EventAccumulator(["Conflict:Attack"], 3)
+    attack = {"type": "Conflict:Attack", "trigger": {"start": 10, "end": 16},
+              "arguments": [{"role": "Attacker", "start": 0, "end": 6}]}
+    other = {"type": "Contact:Meet", "trigger": {"start": 10, "end": 16},
+             "arguments": [{"role": "Entity", "start": 0, "end": 6}]}
+    acc.add(1, {0: [attack], 1: [attack], 2: [other]})
+    parts = acc.finish(NAMES)["section"]["parts"]
+    assert set(parts) == {"trigger_identification", "trigger_classification", "argument_identification",
+                          "argument_classification", "per_type", "per_role"}
+    assert parts["trigger_identification"]["f1"] == 1.0
+    assert parts["trigger_classification"]["f1"] == pytest.approx(1 / 3, abs=1e-6)  # (1 + 0 + 0) / 3 pairs
+    assert parts["argument_identification"]["f1"] == pytest.approx(1 / 3, abs=1e-6)
+    assert list(parts["per_type"]) == ["Conflict:Attack", "Contact:Meet"]
+
+
+def test_structure_figures_can_be_left_out():
+    entities = EntityAccumulator(["PER"], structure=False)
+    entities.add(1, {0: [{"start": 0, "end": 3, "label": "PER"}], 1: []})
+    events = EventAccumulator([], 2, structure=False)
+    events.add(1, {0: [], 1: []})
+    assert "unitizing_alpha" not in entities.finish(NAMES[:2])["section"]
+    assert "unitizing_alpha" not in entities.partial()
+    assert "parts" not in events.finish(NAMES[:2])["section"]
+
+
+def test_unitizing_alpha_is_null_with_a_note_when_nobody_marked_an_entity():
+    acc = EntityAccumulator()
+    acc.add(1, {0: [], 1: []}, length=40)
+    section = acc.finish(NAMES[:2])["section"]["unitizing_alpha"]
+    assert section["alpha"] is None and section["alpha_note"]
+
+
+def test_a_span_past_the_end_of_its_sentence_stretches_the_continuum():
+    acc = EntityAccumulator()
+    acc.add(1, {0: [{"start": 0, "end": 50, "label": "X"}], 1: [{"start": 3, "end": 4, "label": "X"}]}, length=10)
+    acc.add(2, {0: [{"start": 0, "end": 5, "label": "X"}], 1: [{"start": 0, "end": 5, "label": "X"}]}, length=10)
+    section = acc.finish(NAMES[:2])["section"]["unitizing_alpha"]
+    assert section["characters"] == 60 and section["alpha"] is not None

@@ -22,6 +22,15 @@ def test_agreement_section_prints_figures_and_undefined_values_with_their_note()
     assert "MASI α 0.610" in text and "exact 0.810" in text and "GPE: exact F1 0.900" in text
 
 
+def test_agreement_section_prints_the_structure_figures():
+    report = {"events": {"parts": {"trigger_identification": {"f1": 0.9}, "trigger_classification": {"f1": 0.8},
+                                   "argument_identification": {"f1": None}, "argument_classification": {"f1": 0.5}}},
+              "entities": {"unitizing_alpha": {"alpha": 0.75}}}
+    text = "\n".join(agreement_lines(report))
+    assert "trigger identification 0.900, trigger classification 0.800, argument identification undefined" in text
+    assert "unitizing α 0.750" in text
+
+
 def test_card_has_hf_yaml_with_license_configs_features_and_splits():
     stats = CardStats()
     record = {"document": {"id": 1, "title": "t", "split": "train"},
