@@ -26,7 +26,11 @@ Outputs
 =======
 Per sentence a candidate (see :func:`aggregate_gold`): the candidate gold (CONTRACT annotation
 shape), ``confidence`` = the lowest confidence of its decisions (1.0 when it has none),
-``disagreement`` = ``1 - confidence``, ``needs_adjudication`` and ``flags``.
+``disagreement`` = ``1 - confidence``, ``needs_adjudication``, ``flags`` and ``decisions``: per
+stance target the votes per label (and, under Dawid–Skene, ``probs``: the posterior of every
+label), per event type marked the yes votes of ``n`` (and ``prob``: the posterior that it is
+present), and every entity and trigger span anybody marked with its ``votes`` of ``n`` — the soft
+labels an export ships.
 :func:`adjudication_queue` orders the sentences that need adjudication worst first.
 """
 
@@ -398,7 +402,21 @@ class GoldAggregation:
                 target: (lab.tolist(), conf.tolist(), acc.tolist(), votes.tolist())
                 for target, (lab, conf, acc, votes) in self.stance.items()
             }
-            cached = {"marked": marked, "events": events, "stance": stance}
+            # Dawid–Skene posteriors as lists (soft labels), only when that method ran
+            stance_probs = {
+                target: self.models[f"stance:{target}"].posteriors.tolist()
+                for target in self.stance
+                if f"stance:{target}" in self.models
+            }
+            event_probs = {
+                etype: self.models[f"event:{etype}"].posteriors[:, 1].tolist()
+                for etype in self.events
+                if f"event:{etype}" in self.models
+            }
+            cached = {
+                "marked": marked, "events": events, "stance": stance,
+                "stance_probs": stance_probs, "event_probs": event_probs,
+            }
             self.__dict__["_cache"] = cached
         return cached
 
@@ -426,6 +444,9 @@ class GoldAggregation:
                     self.stance_labels[k]: int(v) for k, v in enumerate(votes[i]) if v
                 },
             }
+            probs = lists["stance_probs"].get(target)
+            if probs is not None:  # Dawid–Skene: the whole posterior, a soft label
+                stance_dec[target]["probs"] = dict(zip(self.stance_labels, probs[i], strict=True))
             if not acc[i]:
                 unresolved = True
                 flags.append(
@@ -446,6 +467,9 @@ class GoldAggregation:
                 "yes": int(yes[i]),
                 "n": int(n[i]),
             }
+            probs = lists["event_probs"].get(etype)
+            if probs is not None:  # Dawid–Skene: posterior that the type is present
+                event_dec[etype]["prob"] = probs[i]
             if not acc[i]:
                 unresolved = True
                 flags.append({"layer": "events", "kind": "unresolved", "type": etype})
@@ -483,7 +507,13 @@ class GoldAggregation:
             "confidence": confidence,
             "disagreement": 1.0 - confidence,
             "needs_adjudication": bool(unresolved),
-            "decisions": {"stance": stance_dec, "events": event_dec},
+            "decisions": {
+                "stance": stance_dec,
+                "events": event_dec,
+                # every span anybody marked with its votes (kept or not): the soft labels
+                "entities": sp["entity_votes"],
+                "triggers": sp["trigger_votes"],
+            },
             "flags": flags,
         }
 
@@ -526,9 +556,9 @@ def _thresholds(threshold: float | Mapping[str, float]) -> dict[str, float]:
 
 def _vote_events(
     anns: Sequence[Mapping[str, Any]], th: Mapping[str, float]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[float], bool]:
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[float], bool, list[dict[str, Any]]]:
     """Trigger-level vote (type + exact trigger span), then argument vote within each kept
-    trigger among the annotators who marked it."""
+    trigger among the annotators who marked it. The last item is the trigger decisions."""
     triggers = vote_spans(
         [
             [
@@ -566,7 +596,15 @@ def _vote_events(
                 ],
             }
         )
-    return events, flags, confidences, unresolved
+    return events, flags, confidences, unresolved, triggers.decisions
+
+
+def _span_votes(decisions: Sequence[Mapping[str, Any]], name: str) -> list[dict[str, Any]]:
+    """``[{"start", "end", name, "votes", "n"}]`` from :func:`vote_spans` decisions."""
+    return [
+        {"start": d["span"][0], "end": d["span"][1], name: d["span"][2], "votes": d["votes"], "n": d["n"]}
+        for d in decisions
+    ]
 
 
 def aggregate_gold(
@@ -637,7 +675,7 @@ def aggregate_gold(
             ],
             threshold=th["entities"],
         )
-        events, ev_flags, ev_conf, ev_unresolved = _vote_events(anns, th)
+        events, ev_flags, ev_conf, ev_unresolved, ev_votes = _vote_events(anns, th)
         spans.append(
             {
                 "annotators": [str(a["annotator"]) for a in anns],
@@ -647,6 +685,8 @@ def aggregate_gold(
                 ],
                 "events": events,
                 "flags": entities.flags + ev_flags + extra_flags,
+                "entity_votes": _span_votes(entities.decisions, "label"),
+                "trigger_votes": _span_votes(ev_votes, "type"),
                 "confidences": [d["confidence"] for d in entities.decisions] + ev_conf,
                 "unresolved": entities.unresolved or ev_unresolved,
             }

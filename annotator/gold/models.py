@@ -60,6 +60,25 @@ class GoldRevision(models.Model):
         constraints = [models.UniqueConstraint(fields=["gold", "version"], name="gold_revision_unique_version")]
 
 
+class AggregationRun(models.Model):
+    """One aggregation run. The latest run of a project defines its machine gold: after it, the
+    machine Gold rows are exactly the sentences it accepted (lead decisions aside). Exports read
+    the method and threshold from here, and ``dawid_skene``: per decision (``stance:<target>``,
+    ``event:<type>``) its classes, priors and one confusion matrix per annotator (keyed by user
+    id; rows = true class, columns = the annotator's label)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="aggregation_runs")
+    method = models.CharField(max_length=32)
+    threshold = models.FloatField()
+    computed_at = models.DateTimeField()
+    summary = models.JSONField(default=dict, blank=True)
+    dawid_skene = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+        indexes = [models.Index(fields=["project", "-computed_at"], name="aggregation_run_latest")]
+
+
 class GoldCandidate(models.Model):
     """The latest aggregation result of a sentence (one per sentence, replaced by each run):
     the candidate gold, how sure it is, and why it may need a lead. The adjudication queue is
@@ -78,6 +97,7 @@ class GoldCandidate(models.Model):
     decisions = models.JSONField(default=dict, blank=True)
     annotation_ids = models.JSONField(default=list, blank=True)
     computed_at = models.DateTimeField()
+    run = models.ForeignKey(AggregationRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["sentence_id"]

@@ -2,8 +2,10 @@
 
 Who may decide what:
 - ``gold_aggregate`` (a job, the CLI) writes machine gold (``majority`` / ``dawid-skene``) and
-  the per-sentence :class:`GoldCandidate` rows the adjudication queue is read from. It never
-  touches gold a lead decided (``adjudicated`` / ``accepted``), reopened or not.
+  the per-sentence :class:`GoldCandidate` rows the adjudication queue is read from, and records
+  an :class:`AggregationRun`. A run defines the machine gold set: machine gold it does not
+  confirm (left over from an earlier run or method) is withdrawn. It never touches gold a lead
+  decided (``adjudicated`` / ``accepted``) nor gold a lead reopened.
 - ``gold_save`` is a lead's decision; ``gold_reopen`` puts a decision back in the queue.
 Every change of a Gold row appends a :class:`GoldRevision` (append-only history).
 """
@@ -28,7 +30,7 @@ from annotator.jobs.services import job_create
 from annotator.projects.models import Project
 
 from .aggregation import SentenceAnnotations, aggregate_gold
-from .models import Gold, GoldCandidate, GoldRevision, GoldSource
+from .models import AggregationRun, Gold, GoldCandidate, GoldRevision, GoldSource
 
 METHODS = ("majority", "dawid-skene")
 LEAD_SOURCES = (GoldSource.ADJUDICATED, GoldSource.ACCEPTED)
@@ -55,13 +57,14 @@ def _stream(project: Project, ids: dict[int, list[int]]) -> Iterator[SentenceAnn
     rows = (
         Annotation.objects.filter(project=project, status=AnnotationStatus.SUBMITTED)
         .order_by("sentence_id", "annotator_id")
-        .values_list("sentence_id", "id", "annotator__username", "labels")
+        .values_list("sentence_id", "id", "annotator_id", "labels")
         .iterator(chunk_size=BATCH)
     )
     for sentence_id, group in groupby(rows, key=lambda row: row[0]):
         anns = []
-        for _, annotation_id, username, labels in group:
-            anns.append({**labels, "id": annotation_id, "annotator": username})
+        for _, annotation_id, annotator_id, labels in group:
+            # the user id, not the name: Dawid–Skene's confusion matrices are stored by it
+            anns.append({**labels, "id": annotation_id, "annotator": str(annotator_id)})
         ids[sentence_id] = [a["id"] for a in anns]
         yield {"sentence_id": sentence_id, "annotations": anns}
 
@@ -77,7 +80,13 @@ def gold_aggregate(
       sentences that no longer have submitted annotations), which records the queue;
     - for sentences that pass the threshold, creates or updates machine Gold (``source`` =
       ``method``, ``confidence``, ``annotation_ids``) with a GoldRevision, unless the stored gold
-      was decided by a lead (never overwritten) or is already identical (no new version).
+      was decided by a lead (never overwritten), was reopened by a lead (it waits for them) or is
+      already identical (no new version);
+    - withdraws (deletes, with its machine-only history) machine gold that this run does not
+      confirm: its sentence now needs adjudication or has no submitted annotation any more. So
+      the machine gold after a run does not depend on earlier runs (majority → Dawid–Skene →
+      majority leaves what one majority run leaves);
+    - records an :class:`AggregationRun` (method, threshold, summary, Dawid–Skene models).
     Safe to run twice: the second run with unchanged annotations changes no Gold row and writes
     no revision. Returns counts for the job result.
     """
@@ -87,14 +96,20 @@ def gold_aggregate(
     result = aggregate_gold(_stream(project, ids), schema=project.label_schema, method=method, threshold=threshold)  # type: ignore[arg-type]
     progress(0.5, f"aggregated {len(ids)} sentences; writing candidates")
     now = timezone.now()
-    counts = {"created": 0, "updated": 0, "unchanged": 0, "kept_lead_gold": 0, "queue": 0}
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "kept_lead_gold": 0, "kept_reopened": 0, "withdrawn": 0,
+              "queue": 0}
     with transaction.atomic():
+        run = AggregationRun.objects.create(
+            project=project, method=method, threshold=threshold, computed_at=now,
+            dawid_skene=dawid_skene_models(result),
+        )
         existing = {
             row["sentence_id"]: row
             for row in Gold.objects.filter(project=project).values(
-                "id", "sentence_id", "source", "labels", "confidence", "annotation_ids", "version"
+                "id", "sentence_id", "source", "labels", "confidence", "annotation_ids", "version", "reopened"
             )
         }
+        withdrawn: list[int] = []
         candidates: list[GoldCandidate] = []
         new_gold: list[Gold] = []
         changed_gold: list[Gold] = []
@@ -120,14 +135,19 @@ def gold_aggregate(
                     decisions=_finite(candidate["decisions"]),
                     annotation_ids=annotation_ids,
                     computed_at=now,
+                    run=run,
                 )
             )
-            stored = existing.get(sentence_id)
+            stored = existing.pop(sentence_id, None)
             machine_gold = {"labels": labels, "source": method, "confidence": confidence, "annotation_ids": annotation_ids}
             if stored is not None and stored["source"] in LEAD_SOURCES:
                 counts["kept_lead_gold"] += 1
+            elif stored is not None and stored["reopened"]:
+                counts["kept_reopened"] += 1
             elif needs:
                 counts["queue"] += 1
+                if stored is not None:
+                    withdrawn.append(stored["id"])
             elif stored is None:
                 new_gold.append(Gold(project=project, sentence_id=sentence_id, decided_at=now, version=1, **machine_gold))
             elif (stored["labels"], stored["source"], stored["confidence"], stored["annotation_ids"]) == tuple(
@@ -147,6 +167,12 @@ def gold_aggregate(
                 progress(0.5 + 0.4 * n / max(total, 1), f"{n} of {total} sentences written")
         _write_candidates(candidates)
         GoldCandidate.objects.filter(project=project, computed_at__lt=now).delete()
+        # machine gold of sentences this run did not see (no submitted annotation any more)
+        withdrawn += [
+            row["id"] for row in existing.values() if row["source"] not in LEAD_SOURCES and not row["reopened"]
+        ]
+        Gold.objects.filter(pk__in=withdrawn).delete()
+        counts["withdrawn"] = len(withdrawn)
         Gold.objects.bulk_create(new_gold, batch_size=BATCH)
         Gold.objects.bulk_update(
             changed_gold,
@@ -155,8 +181,30 @@ def gold_aggregate(
         )
         GoldRevision.objects.bulk_create([_revision(g) for g in new_gold + changed_gold], batch_size=BATCH)
         counts["created"], counts["updated"] = len(new_gold), len(changed_gold)
+        summary = {"method": method, "threshold": threshold, "sentences": len(ids), **counts}
+        AggregationRun.objects.filter(pk=run.pk).update(summary=summary)
     progress(1.0, "done")
-    return {"method": method, "threshold": threshold, "sentences": len(ids), **counts}
+    return summary
+
+
+def dawid_skene_models(result: Any) -> dict[str, Any]:
+    """The Dawid–Skene estimates of a run as JSON: per decision key its ``classes``, ``priors``,
+    ``iterations``, ``converged`` and ``confusion`` {annotator user id: K×K rows = true class,
+    columns = that annotator's label}. Empty for majority runs."""
+    out: dict[str, Any] = {}
+    for key, model in result.models.items():
+        classes = result.stance_labels if key.startswith("stance:") else ["absent", "present"]
+        out[key] = _finite({
+            "classes": list(classes),
+            "priors": [round(float(p), 6) for p in model.priors],
+            "iterations": int(model.iterations),
+            "converged": bool(model.converged),
+            "confusion": {
+                annotator: [[round(float(v), 6) for v in row] for row in model.confusion[j]]
+                for j, annotator in enumerate(result.annotators)
+            },
+        })
+    return out
 
 
 def _finite(value: Any) -> Any:

@@ -139,3 +139,58 @@ def test_reopen_puts_gold_back_in_the_queue_and_keeps_history(demo) -> None:
     assert Gold.objects.get(sentence=sentence).labels == empty
     history = list(GoldRevision.objects.filter(gold=gold).values_list("source", "reopened"))
     assert history == [("majority", False), ("adjudicated", False), ("adjudicated", True)]
+
+
+def _machine_gold(project):  # type: ignore[no-untyped-def]
+    return dict(Gold.objects.filter(project=project).values_list("sentence_id", "source"))
+
+
+def test_majority_then_dawid_skene_then_majority_leaves_no_stale_gold(demo) -> None:
+    # the sequence: what a single majority run at 0.9 leaves is the reference
+    gold_aggregate(project=demo, method="majority", threshold=0.9)
+    reference = _machine_gold(demo)
+    gold_aggregate(project=demo, method="dawid-skene", threshold=0.5)
+    assert len(_machine_gold(demo)) > len(reference)  # Dawid–Skene at 0.5 accepts more sentences
+    summary = gold_aggregate(project=demo, method="majority", threshold=0.9)
+    assert _machine_gold(demo) == reference and set(reference.values()) == {"majority"}
+    assert summary["withdrawn"] > 0
+    queued = set(GoldCandidate.objects.filter(project=demo, needs_adjudication=True).values_list("sentence_id", flat=True))
+    assert queued and queued.isdisjoint(reference)
+
+
+def test_aggregation_leaves_gold_a_lead_reopened_alone(demo) -> None:
+    lead = get_user_model().objects.get(username="lead")
+    gold_aggregate(project=demo, method="majority", threshold=0.5)
+    gold = Gold.objects.filter(project=demo).first()
+    gold_reopen(sentence=gold.sentence, user=lead)
+    summary = gold_aggregate(project=demo, method="majority", threshold=0.9)
+    again = Gold.objects.get(pk=gold.pk)
+    assert again.reopened and (again.labels, again.version) == (gold.labels, gold.version + 1)
+    assert summary["kept_reopened"] == 1
+
+
+def test_machine_gold_of_a_sentence_without_submissions_is_withdrawn(demo) -> None:
+    gold_aggregate(project=demo, method="majority", threshold=0.5)
+    sentence_id = Gold.objects.filter(project=demo).values_list("sentence_id", flat=True).first()
+    Annotation.objects.filter(sentence_id=sentence_id).update(status="draft")
+    gold_aggregate(project=demo, method="majority", threshold=0.5)
+    assert not Gold.objects.filter(sentence_id=sentence_id).exists()
+
+
+def test_a_run_records_method_threshold_and_dawid_skene_confusion_matrices(demo) -> None:
+    from annotator.gold.models import AggregationRun
+
+    gold_aggregate(project=demo, method="dawid-skene", threshold=0.5)
+    run = AggregationRun.objects.get(project=demo)
+    assert (run.method, run.threshold, run.summary["sentences"]) == ("dawid-skene", 0.5, 12)
+    annotators = {str(i) for i in Annotation.objects.filter(project=demo).values_list("annotator_id", flat=True)}
+    target = demo.label_schema["stance"]["targets"][0]
+    model = run.dawid_skene[f"stance:{target}"]
+    assert set(model["confusion"]) == annotators and model["classes"] == demo.label_schema["stance"]["labels"]
+    for matrix in model["confusion"].values():
+        assert all(abs(sum(row) - 1) < 1e-4 for row in matrix)
+    assert GoldCandidate.objects.filter(project=demo, run=run).count() == 12
+    candidate = GoldCandidate.objects.filter(project=demo, decisions__stance__has_key=target).first()
+    probs = candidate.decisions["stance"][target]["probs"]
+    assert abs(sum(probs.values()) - 1) < 1e-6
+    assert all(0 < e["votes"] <= e["n"] == 3 for e in candidate.decisions["entities"])
