@@ -13,6 +13,19 @@ class ExportStartSerializer(serializers.Serializer):
     raw = serializers.BooleanField(
         default=False, help_text="jsonl/bundle: also write every annotator's submitted labels per sentence"
     )
+    status = serializers.CharField(
+        required=False, allow_null=True, default=None,
+        help_text="which sentences go into the files: comma-separated statuses (gold, adjudicated, disputed, "
+        "unannotated) or `all`; default `gold,adjudicated`. Every sentence is counted in the card either way.",
+    )
+    min_confidence = serializers.FloatField(
+        required=False, allow_null=True, default=None, min_value=0.0, max_value=1.0,
+        help_text="keep only sentences whose confidence is at least this (adjudicated = 1.0; none = left out)",
+    )
+    annotator_names = serializers.BooleanField(
+        default=False, help_text="leads only: name annotators in raw labels and confusion matrices "
+        "(otherwise stable pseudonymous ids `ann-…`)",
+    )
 
 
 class ExportStartedSerializer(serializers.Serializer):

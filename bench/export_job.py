@@ -2,13 +2,16 @@
 
 Data: a separate database ``accord_bench_export`` on the local PostgreSQL (override with
 ``BENCH_DATABASE_URL``), created and migrated on first use, holding one project per size
-(``bench-10000``, ``bench-100000``) with 20-sentence documents and one Gold row per sentence,
-inserted with ``bulk_create`` in batches of 5,000 (texts, tokens and labels from
-``bench/export_formats.synthetic_records``) and then ``ANALYZE``d. Later runs reuse it; ``--fresh``
-drops and rebuilds it.
+(``bench-10000``, ``bench-100000``) with 20-sentence documents and three annotators' submitted
+annotations per sentence, inserted with ``bulk_create`` in batches of 5,000 (texts, tokens and labels
+from ``bench/export_formats.synthetic_records``; the third annotator drops an entity on a fifth of
+the sentences, and on about 15% the three disagree on a stance), then aggregated by the real
+``gold_aggregate`` (majority, 0.5: gold plus disputed sentences, candidates with soft labels) and
+``ANALYZE``d. Later runs reuse it; ``--fresh`` drops and rebuilds it.
 
 Measures, each in a fresh child process (so peak RSS figures are separate), the same
-``export_build`` the job and ``export_gold`` run, from the DB query to the finished file:
+``export_build`` the job and ``export_gold`` run, from the DB query to the finished file, with
+``--status all`` (every sentence, its status, confidence and soft labels; coverage counted):
 - JSONL: sentences/s (target ≥ 5,000/s at 100k);
 - bundle (every format + card + manifest + zip): wall time and peak RSS at each size, and the RSS
   growth from the smallest to the largest size (target: peak < 500 MB, growth < 20%).
@@ -66,34 +69,54 @@ def _child(argv: list[str]) -> None:
     if action == "populate":
         _populate(n)
         return
+    from annotator.exports.coverage import STATUSES, RecordFilter
     from annotator.exports.services import export_build
     from annotator.projects.models import Project
 
     project = Project.objects.get(slug=f"bench-{n}")
     with tempfile.TemporaryDirectory() as tmp:
         t0, c0 = time.perf_counter(), time.process_time()
-        result = export_build(project=project, format=action, out_path=Path(tmp) / "out", version=1)
+        result = export_build(project=project, format=action, out_path=Path(tmp) / "out", version=1,
+                              keep=RecordFilter(STATUSES))
         seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     print(json.dumps({"format": action, "n": n, "seconds": seconds, "cpu": cpu, "size": result["size"],
                       "sentences": result["stats"]["sentences"],
+                      "coverage": {k: v["total"] for k, v in result["stats"]["coverage"].items()},
                       "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
 def _populate(n: int) -> None:
-    from django.db import transaction
-    from django.utils import timezone
+    import random
 
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from annotator.annotations.models import Annotation
     from annotator.documents.models import Document, Sentence
-    from annotator.gold.models import Gold
+    from annotator.gold.models import GoldCandidate
+    from annotator.gold.services import gold_aggregate
     from annotator.projects.models import Project
     from bench.export_formats import SCHEMA, synthetic_records
 
     slug = f"bench-{n}"
     if Project.objects.filter(slug=slug).exists():
-        if Sentence.objects.filter(project__slug=slug).count() == n:
+        if (Sentence.objects.filter(project__slug=slug).count() == n
+                and GoldCandidate.objects.filter(project__slug=slug).count() == n):
             return
         Project.objects.filter(slug=slug).delete()
-    now = timezone.now()
+    users = [get_user_model().objects.get_or_create(username=f"bench-annotator-{i}")[0] for i in range(3)]
+    rng = random.Random(n)
+    targets, stances = SCHEMA["stance"]["targets"], SCHEMA["stance"]["labels"]
+
+    def versions(gold: dict[str, Any]) -> list[dict[str, Any]]:
+        stance = [{"target": targets[0], "label": rng.choice(stances)}]
+        out = [{**gold, "stance": stance} for _ in users]
+        if rng.random() < 0.2 and gold["entities"]:
+            out[2] = {**out[2], "entities": gold["entities"][:-1]}
+        if rng.random() < 0.15:  # three different stances: no majority, to adjudication
+            out = [{**o, "stance": [{"target": targets[0], "label": label}]} for o, label in zip(out, stances, strict=False)]
+        return out
+
     with transaction.atomic():
         project = Project.objects.create(slug=slug, name=f"Bench {n}", label_schema=SCHEMA, overlap=3)
         batch: list[tuple[dict[str, Any], Any]] = []
@@ -107,10 +130,10 @@ def _populate(n: int) -> None:
                          end=r["sentence"]["end"], text=r["sentence"]["text"], tokens=r["sentence"]["tokens"])
                 for r, doc in batch
             ])
-            Gold.objects.bulk_create([
-                Gold(project=project, sentence=s, labels=r["gold"], source="majority", confidence=0.8,
-                     annotation_ids=[], decided_at=now)
+            Annotation.objects.bulk_create([
+                Annotation(project=project, sentence=s, annotator=user, labels=labels, status="submitted")
                 for s, (r, _) in zip(sentences, batch, strict=True)
+                for user, labels in zip(users, versions(r["gold"]), strict=True)
             ])
             batch.clear()
 
@@ -128,6 +151,7 @@ def _populate(n: int) -> None:
                 flush()
         if batch:
             flush()
+    gold_aggregate(project=project, method="majority", threshold=0.5)
     # fresh planner statistics, as autovacuum would have them: with the estimates of empty
     # tables PostgreSQL picks a plan for the export's cursor that is ~10x slower
     from django.db import connection
@@ -151,11 +175,12 @@ def main(argv: list[str]) -> None:
     for n in sizes:
         t0 = time.perf_counter()
         _run_child("populate", n)
-        print(f"data ready: {n:,} gold sentences ({time.perf_counter() - t0:.1f} s, reused when present)")
+        print(f"data ready: {n:,} sentences, 3 annotators each, aggregated ({time.perf_counter() - t0:.1f} s, reused when present)")
     jsonl = {n: _run_child("jsonl", n) for n in sizes}
     for n, r in jsonl.items():
         rate = r["sentences"] / r["seconds"]
-        print(f"jsonl  {n:>7,} sentences: {r['seconds']:6.2f} s = {rate:8,.0f} sentences/s"
+        print(f"jsonl  {n:>7,} sentences ({', '.join(f'{c:,} {s}' for s, c in r['coverage'].items())}),"
+              f" soft labels and coverage on: {r['seconds']:6.2f} s = {rate:8,.0f} sentences/s"
               f" (target >= 5,000: {'ok' if rate >= 5000 else 'MISSED'}), peak RSS {r['rss_mb']:.0f} MB;"
               f" this process's CPU {r.get('cpu', 0):.2f} s = {r['sentences'] / max(r.get('cpu', 0), 1e-9):,.0f}"
               f" sentences per CPU-second, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")

@@ -30,6 +30,6 @@ def exports_page(request: HttpRequest, slug: str) -> HttpResponse:
             for value, label in ExportFormat.choices
         ],
         "api_root": api_root,
-        "exports": list(exports_of(project=project)[:RECENT]),
+        "exports": list(exports_of(project=project, with_names=role == Role.LEAD)[:RECENT]),
     }
     return render(request, "frontend/exports.html", context)

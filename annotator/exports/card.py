@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotator.exports.coverage import STATUS_MEANING, STATUSES
 from annotator.exports.formats import GoldRecord
 from annotator.exports.formats._common import HF_SPLITS, SPLITS
 from annotator.exports.formats.hf import hf_card_yaml
@@ -37,7 +38,27 @@ class CardStats:
     events: Counter[str] = field(default_factory=Counter)
     sources: Counter[str] = field(default_factory=Counter)
     annotators: set[str] = field(default_factory=set)
+    # every sentence streamed, kept or not: (status, split) → sentences
+    coverage: Counter[tuple[str, str]] = field(default_factory=Counter)
+    included: Counter[tuple[str, str]] = field(default_factory=Counter)
     _last_document: object = None
+
+    def cover(self, record: GoldRecord, included: bool) -> None:
+        """Count one sentence of the project by status and split, and whether the export keeps it."""
+        key = (str(record.get("status") or "gold"), str(record["document"].get("split") or "train"))
+        self.coverage[key] += 1
+        if included:
+            self.included[key] += 1
+
+    def coverage_dict(self) -> dict[str, Any]:
+        """``{status: {"train": n, ..., "total": n, "exported": n}}`` for every status."""
+        out: dict[str, Any] = {}
+        for status in STATUSES:
+            row = {split: self.coverage.get((status, split), 0) for split in SPLITS}
+            row["total"] = sum(n for (st, _), n in self.coverage.items() if st == status)
+            row["exported"] = sum(n for (st, _), n in self.included.items() if st == status)
+            out[status] = row
+        return out
 
     def add(self, record: GoldRecord) -> None:
         split = str(record["document"].get("split") or "train")
@@ -219,6 +240,82 @@ def oneie_lines() -> list[str]:
     ]
 
 
+def coverage_summary(coverage: Mapping[str, Mapping[str, int]]) -> str:
+    """One line for people: ``coverage: 372 of 458 sentences in the files (gold 300, adjudicated
+    72); left out: 86 disputed (--status all includes every sentence)``."""
+    total = sum(row["total"] for row in coverage.values())
+    exported = sum(row["exported"] for row in coverage.values())
+    kept = ", ".join(f"{st} {row['exported']}" for st, row in coverage.items() if row["exported"])
+    left = ", ".join(f"{row['total'] - row['exported']} {st}" for st, row in coverage.items()
+                     if row["total"] > row["exported"])
+    line = f"coverage: {exported} of {total} sentences in the files ({kept or 'none'})"
+    return line + (f"; left out: {left} (--status all includes every sentence)" if left else "")
+
+
+def coverage_lines(
+    stats: CardStats, selection: Mapping[str, Any], agreement: Mapping[str, Any] | None
+) -> list[str]:
+    """The coverage section: every sentence of the project by status and split, what this export
+    keeps, the aggregation's method and threshold, and how to get the rest."""
+    cov = stats.coverage_dict()
+    total = sum(row["total"] for row in cov.values())
+    exported = sum(row["exported"] for row in cov.values())
+    run = selection.get("run")
+    lines = [
+        "## Coverage",
+        "",
+        f"The project has {total} sentences; this export holds {exported} of them"
+        f" (statuses kept: {selection.get('filter', 'gold, adjudicated')}). Every sentence is counted here,"
+        " kept or not; `coverage.csv` lists each one with its status, confidence and whether it is in the files.",
+        "",
+        *_table(
+            ["status", "meaning", *SPLITS, "total", "in this export"],
+            [(st, STATUS_MEANING[st], *[cov[st][s] for s in SPLITS], cov[st]["total"], cov[st]["exported"])
+             for st in STATUSES],
+        ),
+        "",
+    ]
+    if run:
+        lines.append(
+            f"- Machine gold comes from the latest aggregation run: {ADJUDICATION_METHODS.get(run['method'], run['method'])},"
+            f" threshold {run['threshold']:g} (a decision is accepted when at least that fraction of a sentence's"
+            f" annotators agree{'' if run['method'] == 'majority' else ', or its posterior reaches it'}), run at"
+            f" {run.get('computed_at')}. Machine gold that run did not confirm is not gold here."
+        )
+        if run.get("confusion"):
+            lines.append("- Its per-annotator confusion matrices are in `confusion.json`.")
+    else:
+        lines.append("- No aggregation has run: gold here is only what leads decided (or loaded fixtures).")
+    lines += [
+        "- A lead's decision always wins over machine gold and is marked: status `adjudicated`, `provenance.by`.",
+        "- Soft labels (vote fractions; Dawid–Skene posteriors) are in `jsonl` (`soft`) and as `hf` columns"
+        " (`entity_confidence`, `stance_probs`); `confidence` is per sentence.",
+        "- In brat, every sentence that is not gold or adjudicated carries an `Unresolved` span with a note"
+        " (and is listed in `brat/unresolved.tsv`): no annotation there does not mean no entity.",
+        "- A bundle exported with `raw` has `raw.jsonl`: every annotator's submitted labels (pseudonymous ids)"
+        " for every submitted sentence, disputed ones included, whatever the files keep.",
+        "- CoNLL, spaCy, OneIE and stance CSV carry no per-sentence status: when an export keeps more than"
+        " `gold` and `adjudicated`, read each sentence's status from `jsonl`, `hf` or `coverage.csv`.",
+    ]
+    missing = [st for st in STATUSES if cov[st]["total"] > cov[st]["exported"]]
+    if missing:
+        slug = selection.get("slug", "SLUG")
+        pid = selection.get("project_id", "ID")
+        left = ", ".join(f"{cov[st]['total'] - cov[st]['exported']} {st}" for st in missing)
+        lines += [
+            f"- Left out of the files: {left}. To get them: `python manage.py export_gold {slug} --format bundle"
+            " --status all --raw --out gold.zip`, or `POST /api/projects/" + f"{pid}"
+            "/exports/ {\"format\": \"bundle\", \"status\": \"all\", \"raw\": true}`; every record says its"
+            " `status` and `confidence`.",
+        ]
+    if agreement and agreement.get("sentences") is not None:
+        lines.append(
+            f"- Agreement (below) was computed over the {agreement['sentences']} sentences that had submitted"
+            f" annotations then; this export holds {exported} sentences (table above)."
+        )
+    return [*lines, ""]
+
+
 def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     out += ["| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |" for row in rows]
@@ -235,12 +332,15 @@ def dataset_card(
     agreement: Mapping[str, Any] | None,
     tokenizer: str,
     export: Mapping[str, Any],
+    selection: Mapping[str, Any] | None = None,
 ) -> str:
     """The card text. ``project``: name, slug, guidelines_version, overlap, annotators (count);
     ``format_counts``: format → writer counters (snapped, excluded_overlapping, ...);
     ``export``: content_sha256, exported_at (when this content was first exported), seed,
     formats (list). The card names no export number or current time, so the same data always
-    gives the same card."""
+    gives the same card. ``selection``: the record filter (``filter`` text, ``statuses``,
+    ``min_confidence``), the latest aggregation ``run`` (method, threshold, computed_at,
+    confusion) and ``slug``/``project_id`` for the "how to get the rest" commands."""
     entity_names = [e["name"] for e in schema.get("entity_types", [])]
     stance = schema.get("stance") or {}
     lines = [
@@ -286,6 +386,7 @@ def dataset_card(
         f"- Splits by document (seed {export['seed']}): a document and all its sentences are in one split,"
         " and keep it across re-exports.",
         "",
+        *coverage_lines(stats, selection or {}, agreement),
         "## Agreement",
         "",
         *agreement_lines(agreement),

@@ -16,13 +16,18 @@ from annotator.gold.models import Gold, GoldCandidate
 from annotator.projects.models import Membership, Project
 
 
-def exports_of(*, project: Project) -> QuerySet[Export]:
-    """A project's exports, newest first, with their job and creator (one query per page)."""
-    return (
-        Export.objects.filter(project=project)
-        .select_related("job", "created_by")
-        .order_by("-id")
-    )
+def _without_names(exports: QuerySet[Export]) -> QuerySet[Export]:
+    """Leave out exports that name annotators (a lead asked for ``annotator_names``)."""
+    return exports.exclude(params__annotator_names=True)
+
+
+def exports_of(*, project: Project, with_names: bool = True) -> QuerySet[Export]:
+    """A project's exports, newest first, with their job and creator (one query per page).
+    ``with_names=False`` (anyone but a lead) leaves out exports that name annotators."""
+    exports = Export.objects.filter(project=project)
+    if not with_names:
+        exports = _without_names(exports)
+    return exports.select_related("job", "created_by").order_by("-id")
 
 
 def export_get(*, export_id: int) -> Export:
@@ -33,11 +38,15 @@ def export_get(*, export_id: int) -> Export:
     return export
 
 
-def export_latest(*, project: Project, format: str) -> Export:
+def export_latest(*, project: Project, format: str, with_names: bool = True) -> Export:
     """The version of ``format`` a request resolved to most recently (the one that matches the
-    project's data as of the newest export request), or :class:`NotFound` saying so."""
+    project's data as of the newest export request; ``with_names=False``: of those that name no
+    annotator), or :class:`NotFound` saying so."""
+    exports = Export.objects.filter(project=project, format=format, state=ExportState.DONE, same_as__isnull=True)
+    if not with_names:
+        exports = _without_names(exports)
     export = (
-        Export.objects.filter(project=project, format=format, state=ExportState.DONE, same_as__isnull=True)
+        exports
         .select_related("project")
         .order_by("-current_at", "-version")
         .first()
@@ -48,7 +57,7 @@ def export_latest(*, project: Project, format: str) -> Export:
 
 
 # bump when the writers change what they write, so equal data no longer counts as exported
-EXPORT_FORMAT_REVISION = 2
+EXPORT_FORMAT_REVISION = 3  # 3: every sentence's status, confidence, soft labels, coverage
 
 
 def export_data_key(*, project: Project) -> str:

@@ -39,19 +39,21 @@ from django.db import transaction
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
-from annotator.core.errors import DomainError, TooManyRequests
+from annotator.core.errors import DomainError, PermissionDenied, TooManyRequests
 from annotator.documents.segment import tokenizer_version
 from annotator.exports.card import CardStats, card_metadata, dataset_card
+from annotator.exports.coverage import FilterError, RecordFilter, record_filter
 from annotator.exports.formats import ExportStats, GoldRecord, get_writer
 from annotator.exports.formats.hf import features_yaml_list, hf_features
 from annotator.exports.formats.manifest import content_sha256, file_entries, sha256_file, write_manifest
 from annotator.exports.models import Export, ExportFormat, ExportState
-from annotator.exports.records import gold_records, iso_utc
+from annotator.exports.records import annotator_labeller, gold_records, iso_utc, latest_run, sentence_count
 from annotator.exports.selectors import export_data_key
 from annotator.gold.models import Gold
 from annotator.jobs.models import Job, JobState
 from annotator.jobs.services import job_create, job_work_dir
 from annotator.projects.models import Project, Role
+from annotator.projects.selectors import role_of
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +108,27 @@ def _check_format(format: str) -> None:
         )
 
 
-def _check_has_gold(project: Project) -> None:
+def export_filter(*, status: object = None, min_confidence: object = None) -> RecordFilter:
+    """The validated record filter (``status``: ``"gold,adjudicated"``, a list or ``"all"``;
+    ``min_confidence`` 0-1 or None), or DomainError naming the field."""
+    if status is not None and not isinstance(status, (str, list, tuple)):
+        raise DomainError("status must be a comma-separated string or a list of statuses", field="status")
+    try:
+        return record_filter(status=status, min_confidence=min_confidence)  # type: ignore[arg-type]
+    except FilterError as exc:
+        raise DomainError(str(exc), field=exc.field) from exc
+
+
+def _keep(params: dict[str, Any]) -> RecordFilter:
+    """The record filter an export's ``params`` name (older exports: the default)."""
+    return RecordFilter(tuple(params.get("status") or ("gold", "adjudicated")), params.get("min_confidence"))
+
+
+def _check_has_gold(project: Project, keep: RecordFilter | None = None) -> None:
+    if keep is not None and set(keep.statuses) - {"gold", "adjudicated"}:
+        if not project.sentences.exists():
+            raise DomainError(f"project {project.slug!r} has no sentences yet: import articles first", field="project")
+        return
     if not Gold.objects.filter(project=project).exists():
         raise DomainError(
             f"project {project.slug!r} has no gold sentences yet: adjudicate or aggregate annotations first",
@@ -133,12 +155,16 @@ def _active(queryset: Any) -> Any:
 
 def export_start(
     *, project: Project, format: str, created_by: Any, raw: bool = False, seed: int | None = None,
-    enqueue: bool = True, enforce_quota: bool = True,
+    enqueue: bool = True, enforce_quota: bool = True, status: object = None, min_confidence: object = None,
+    annotator_names: bool = False,
 ) -> Export:
     """Start an export of ``format`` for ``project``, or return the identical one that exists.
 
-    Preconditions: ``format`` is an :class:`ExportFormat` value and the project has gold
-    (else :class:`DomainError` naming the field).
+    Preconditions: ``format`` is an :class:`ExportFormat` value, the record filter is valid
+    (:func:`export_filter`) and the project has gold (else :class:`DomainError` naming the
+    field); ``annotator_names`` (raw labels and confusion matrices by username instead of
+    pseudonymous ids) only for a lead of the project (or no user: the command line), else
+    :class:`PermissionDenied`.
 
     Deduplication: a request with the same format and options while the project's data is
     unchanged (:func:`export_data_key`) returns the existing export instead of a new one (queued,
@@ -154,8 +180,13 @@ def export_start(
     from annotator.exports.tasks import export_job  # tasks import this module
 
     _check_format(format)
-    _check_has_gold(project)
-    params = {"seed": project_split_seed(project) if seed is None else int(seed), "raw": bool(raw)}
+    keep = export_filter(status=status, min_confidence=min_confidence)
+    if annotator_names and created_by is not None and role_of(user=created_by, project_id=project.pk) != Role.LEAD:
+        raise PermissionDenied("only a lead may export annotators' names; others get pseudonymous ids",
+                               field="annotator_names")
+    _check_has_gold(project, keep)
+    params = {"seed": project_split_seed(project) if seed is None else int(seed), "raw": bool(raw),
+              **keep.as_dict(), "annotator_names": bool(annotator_names)}
     with transaction.atomic():
         Project.objects.select_for_update().filter(pk=project.pk).first()
         key = export_request_key(format=format, params=params, data_key=export_data_key(project=project))
@@ -255,6 +286,7 @@ def export_run(*, export_id: int, progress: Progress = _no_progress) -> Export:
             result = export_build(
                 project=project, format=export.format, out_path=work / "file",
                 seed=export.params.get("seed", 0), raw=export.params.get("raw", False),
+                keep=_keep(export.params), annotator_names=export.params.get("annotator_names", False),
                 work_root=work, progress=progress, on_content=on_content,
             )
         except _ContentExists:
@@ -381,13 +413,21 @@ def export_build(
     version: int | None = None,
     seed: int = 0,
     raw: bool = False,
+    keep: RecordFilter | None = None,
+    annotator_names: bool = False,
     work_root: Path | None = None,
     progress: Progress = _no_progress,
     on_content: Callable[[str], datetime | None] | None = None,
 ) -> dict[str, Any]:
     """Write the ``format`` export of ``project``'s gold to the file ``out_path``.
 
-    Streams the gold from the database once (see :func:`gold_records`), writes in a work folder
+    ``keep`` chooses the records written (default: statuses ``gold`` and ``adjudicated``); every
+    sentence is still counted per status and split in the stats and the card, listed in a
+    bundle's ``coverage.csv``, and marked in brat when its text is there but it is not gold.
+    ``annotator_names``: raw labels and confusion matrices name annotators (the caller checked
+    that a lead asked) instead of pseudonymous ids.
+
+    Streams every sentence from the database once (see :func:`gold_records`), writes in a work folder
     under ``work_root`` (default: next to ``out_path``; it must be on the same file system),
     then moves the one finished file to ``out_path`` atomically. On any error nothing is left at
     ``out_path`` (an older file there is untouched) and the work folder is removed.
@@ -399,7 +439,8 @@ def export_build(
     "first_exported_at", "stats", "snapshot"}``.
     """
     _check_format(format)
-    _check_has_gold(project)
+    keep = keep or RecordFilter()
+    _check_has_gold(project, keep)
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     work_root = Path(work_root) if work_root is not None else out_path.parent
@@ -408,7 +449,8 @@ def export_build(
     try:
         snapshot = export_snapshot(project=project)
         stats, content, first = _write(
-            project=project, format=format, work=work, seed=seed, raw=raw, total=snapshot["gold_sentences"],
+            project=project, format=format, work=work, seed=seed, raw=raw, keep=keep,
+            annotator_names=annotator_names, total=sentence_count(project=project),
             progress=progress, on_content=on_content,
         )
         produced = work / "result"
@@ -419,12 +461,12 @@ def export_build(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return {"sha256": digest, "size": size, "content_sha256": content, "first_exported_at": first, "stats": stats,
-            "snapshot": {**snapshot, "seed": seed, "raw": raw}}
+            "snapshot": {**snapshot, "seed": seed, "raw": raw, **keep.as_dict(), "annotator_names": annotator_names}}
 
 
 def _write(
-    *, project: Project, format: str, work: Path, seed: int, raw: bool, total: int, progress: Progress,
-    on_content: Callable[[str], datetime | None] | None,
+    *, project: Project, format: str, work: Path, seed: int, raw: bool, keep: RecordFilter, annotator_names: bool,
+    total: int, progress: Progress, on_content: Callable[[str], datetime | None] | None,
 ) -> tuple[dict[str, Any], str, datetime]:
     data = work / "data"
     data.mkdir()
@@ -432,14 +474,20 @@ def _write(
     formats = BUNDLE_FORMATS if format == ExportFormat.BUNDLE else (format,)
     wants_text = "brat" in formats
     records = _counted(
-        gold_records(project=project, seed=seed, include_raw=raw, document_text=wants_text), total, progress
+        gold_records(project=project, seed=seed, include_raw=raw, document_text=wants_text,
+                     annotator_names=annotator_names), total, progress
     )
     card_stats = CardStats()
+    run = latest_run(project=project)
     if format == ExportFormat.BUNDLE:
         targets = {name: data / name for name in formats}
-        writer_stats = _fan_out(records, targets, schema, card_stats=card_stats, splits_csv=data / "splits.csv")
+        writer_stats = _fan_out(records, targets, schema, card_stats=card_stats, splits_csv=data / "splits.csv",
+                                keep=keep, coverage_csv=data / "coverage.csv",
+                                raw_jsonl=data / "raw.jsonl" if raw else None)
+        if run and run["dawid_skene"]:
+            _write_confusion(data / "confusion.json", run, annotator_labeller(project=project, names=annotator_names))
     else:
-        writer_stats = _fan_out(records, {format: data}, schema, card_stats=card_stats, splits_csv=None)
+        writer_stats = _fan_out(records, {format: data}, schema, card_stats=card_stats, splits_csv=None, keep=keep)
     entries = file_entries(data)
     card_excluded = (CARD_NAME,) if format == ExportFormat.BUNDLE else ()
     content = content_sha256(e for e in entries if e["path"] not in card_excluded)
@@ -453,7 +501,8 @@ def _write(
             card = data / CARD_NAME
             card.write_text(
                 _card(project=project, schema=schema, stats=card_stats, writer_stats=writer_stats,
-                      hf_dir=data / "hf", content=content, first_exported_at=first, seed=seed, formats=formats),
+                      hf_dir=data / "hf", content=content, first_exported_at=first, seed=seed, formats=formats,
+                      keep=keep, run=run),
                 encoding="utf-8", newline="\n",
             )
             entries.append({"path": CARD_NAME, "bytes": card.stat().st_size, "sha256": sha256_file(card)})
@@ -462,6 +511,8 @@ def _write(
         zip_folder(data, result)
     stats = {
         "sentences": sum(card_stats.sentences.values()),
+        "coverage": card_stats.coverage_dict(),
+        "filter": keep.as_dict(),
         "splits": card_stats.as_dict(),
         "formats": {name: s.as_dict() for name, s in writer_stats.items()},
         "snapped": max((s.counts.get("snapped", 0) for s in writer_stats.values()), default=0),
@@ -486,37 +537,90 @@ def _fan_out(
     *,
     card_stats: CardStats,
     splits_csv: Path | None,
+    keep: RecordFilter | None = None,
+    coverage_csv: Path | None = None,
+    raw_jsonl: Path | None = None,
 ) -> dict[str, ExportStats]:
     """One pass over the records into every writer. Only brat gets the document text: the
-    other writers would copy it into every sentence's line."""
+    other writers would copy it into every sentence's line. Records ``keep`` leaves out go to
+    no writer but are counted (``card_stats.coverage``), listed in ``coverage_csv``, and handed
+    to a writer's ``skip`` when it has one (brat marks them in the document text it writes).
+    ``raw_jsonl``: one line per sentence with submitted annotations, kept or not (ids, split,
+    status, confidence, ``raw``): the crowd's labels of every submitted sentence."""
+    keep = keep or RecordFilter()
     writers = [
         (name, get_writer(name)(Path(out), schema=schema, **({"shard_size": SPACY_SHARD_SIZE} if name == "spacy" else {})))
         for name, out in targets.items()
     ]
+    skips = [(name, writer.skip) for name, writer in writers if hasattr(writer, "skip")]
     csv_file = open(splits_csv, "w", encoding="utf-8", newline="") if splits_csv else None  # noqa: SIM115
+    cov_file = open(coverage_csv, "w", encoding="utf-8", newline="") if coverage_csv else None  # noqa: SIM115
+    raw_file = open(raw_jsonl, "w", encoding="utf-8", newline="\n") if raw_jsonl else None  # noqa: SIM115
     try:
         splits = csv.writer(csv_file, lineterminator="\n") if csv_file else None
         if splits:
             splits.writerow(("document_id", "title", "split"))  # as exports.splits.write_splits_csv
+        cover = csv.writer(cov_file, lineterminator="\n") if cov_file else None
+        if cover:
+            cover.writerow(("document_id", "sentence_id", "split", "start", "end", "status", "confidence", "included"))
         last_document = None
         for record in records:
             document = record["document"]
-            lean = record
-            if "text" in document:
-                lean_document = document.copy()  # same keys and order, minus the text
-                del lean_document["text"]
-                lean = {**record, "document": lean_document}
-            for name, writer in writers:
-                writer.add(record if name == "brat" else lean)
-            card_stats.add(lean)
+            status, confidence = record.get("status", "gold"), record.get("confidence")
+            included = keep.keeps(status, confidence)
+            card_stats.cover(record, included)
+            if cover:
+                sentence = record["sentence"]
+                cover.writerow((document["id"], sentence["id"], document.get("split", ""), sentence["start"],
+                                sentence["end"], status, "" if confidence is None else confidence, int(included)))
+            if raw_file and record.get("raw"):
+                sentence = record["sentence"]
+                raw_file.write(json.dumps({
+                    "document_id": document["id"], "sentence_id": sentence["id"], "split": document.get("split"),
+                    "text": sentence["text"], "status": status, "confidence": confidence, "raw": record["raw"],
+                }, ensure_ascii=False, sort_keys=True) + "\n")
             if splits and document["id"] != last_document:
                 last_document = document["id"]
                 splits.writerow((document["id"], document.get("title", ""), document.get("split", "")))
+            if not included:
+                for name, skip in skips:
+                    skip(record if name == "brat" else _lean(record))
+                continue
+            lean = _lean(record)
+            for name, writer in writers:
+                writer.add(record if name == "brat" else lean)
+            card_stats.add(lean)
     finally:
         if csv_file:
             csv_file.close()
+        if cov_file:
+            cov_file.close()
+        if raw_file:
+            raw_file.close()
     return {name: writer.close() for name, writer in writers}
 
+
+def _lean(record: GoldRecord) -> GoldRecord:
+    """The record without the document text (same keys and order)."""
+    document = record["document"]
+    if "text" not in document:
+        return record
+    lean_document = document.copy()
+    del lean_document["text"]
+    return {**record, "document": lean_document}  # type: ignore[typeddict-item]
+
+
+def _write_confusion(path: Path, run: dict[str, Any], label: Callable[[int], str]) -> None:
+    """``confusion.json``: the latest run's Dawid–Skene confusion matrices, annotators named by
+    ``label`` (pseudonymous ids unless a lead asked for names)."""
+    models = {
+        key: {**model, "confusion": {label(int(a)): m for a, m in sorted(model["confusion"].items())}}
+        for key, model in sorted(run["dawid_skene"].items())
+    }
+    body = {"method": run["method"], "threshold": run["threshold"], "computed_at": iso_utc(run["computed_at"]),
+            "note": "confusion[annotator][true class][their label] = P(label | true class); classes in order",
+            "models": models}
+    path.write_text(json.dumps(body, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8")
 
 def zip_folder(folder: Path, out: Path) -> None:
     """Zip ``folder``'s files deterministically: sorted relative names, a fixed date and mode,
@@ -544,6 +648,7 @@ def latest_agreement_report(*, project: Project) -> dict[str, Any] | None:
 def _card(
     *, project: Project, schema: dict[str, Any], stats: CardStats, writer_stats: dict[str, ExportStats],
     hf_dir: Path, content: str, first_exported_at: datetime, seed: int, formats: tuple[str, ...],
+    keep: RecordFilter, run: dict[str, Any] | None,
 ) -> str:
     features = {name: features_yaml_list(f) for name, f in hf_features(schema).items()}  # type: ignore[arg-type]
     hf_splits: dict[str, dict[str, int]] = {}
@@ -570,6 +675,11 @@ def _card(
         tokenizer=tokenizer_version(),
         export={"content_sha256": content, "exported_at": iso_utc(first_exported_at), "seed": seed,
                 "formats": list(formats)},
+        selection={"filter": keep.describe(), "statuses": list(keep.statuses), "min_confidence": keep.min_confidence,
+                   "run": None if run is None else {"method": run["method"], "threshold": run["threshold"],
+                                                    "computed_at": iso_utc(run["computed_at"]),
+                                                    "confusion": bool(run["dawid_skene"])},
+                   "project_id": project.pk, "slug": project.slug},
     )
 
 

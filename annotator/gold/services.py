@@ -34,6 +34,8 @@ from .models import AggregationRun, Gold, GoldCandidate, GoldRevision, GoldSourc
 
 METHODS = ("majority", "dawid-skene")
 LEAD_SOURCES = (GoldSource.ADJUDICATED, GoldSource.ACCEPTED)
+# what a run may withdraw: its own kind of gold (imported gold is another tool's decision)
+MACHINE_SOURCES = (GoldSource.MAJORITY, GoldSource.DAWID_SKENE)
 BATCH = 2000
 Progress = Callable[[float, str], None]
 
@@ -146,7 +148,7 @@ def gold_aggregate(
                 counts["kept_reopened"] += 1
             elif needs:
                 counts["queue"] += 1
-                if stored is not None:
+                if stored is not None and stored["source"] in MACHINE_SOURCES:
                     withdrawn.append(stored["id"])
             elif stored is None:
                 new_gold.append(Gold(project=project, sentence_id=sentence_id, decided_at=now, version=1, **machine_gold))
@@ -169,7 +171,7 @@ def gold_aggregate(
         GoldCandidate.objects.filter(project=project, computed_at__lt=now).delete()
         # machine gold of sentences this run did not see (no submitted annotation any more)
         withdrawn += [
-            row["id"] for row in existing.values() if row["source"] not in LEAD_SOURCES and not row["reopened"]
+            row["id"] for row in existing.values() if row["source"] in MACHINE_SOURCES and not row["reopened"]
         ]
         Gold.objects.filter(pk__in=withdrawn).delete()
         counts["withdrawn"] = len(withdrawn)

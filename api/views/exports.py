@@ -51,6 +51,8 @@ def _export_for(request: Request, export_id: int) -> Export:
         raise Http404("no such export")
     if role not in EXPORT_ROLES:
         raise PermissionDenied("only leads and viewers can see exports")
+    if export.params.get("annotator_names") and role != Role.LEAD:
+        raise Http404("no such export")  # it names annotators: leads only (SECURITY.md)
     return export
 
 
@@ -78,7 +80,8 @@ class ProjectExportsView(ListAPIView):
     permission_classes = [IsAuthenticated & (IsLead | IsViewer)]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return exports_of(project=project_for(self.request, self.kwargs["pk"]))
+        project = project_for(self.request, self.kwargs["pk"])
+        return exports_of(project=project, with_names=self.request.project_role == Role.LEAD)
 
     @extend_schema(
         request=ExportStartSerializer,
@@ -89,8 +92,10 @@ class ProjectExportsView(ListAPIView):
         project = project_for(request, pk)
         data = ExportStartSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        export = export_start(project=project, format=data.validated_data["format"], created_by=request.user,
-                              raw=data.validated_data["raw"])
+        v = data.validated_data
+        export = export_start(project=project, format=v["format"], created_by=request.user, raw=v["raw"],
+                              status=v["status"], min_confidence=v["min_confidence"],
+                              annotator_names=v["annotator_names"])
         return Response({"job": export.job_id, "export": export.pk, "reused": export.reused},
                         status=status.HTTP_202_ACCEPTED)
 
@@ -139,4 +144,5 @@ class LatestExportDownloadView(APIView):
         project = project_for(request, pk)
         if export_format not in ExportFormat.values:
             raise Http404(f"unknown export format {export_format!r}")
-        return _file_response(export_latest(project=project, format=export_format))
+        lead = request.project_role == Role.LEAD  # set by project_for
+        return _file_response(export_latest(project=project, format=export_format, with_names=lead))

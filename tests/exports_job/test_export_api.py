@@ -101,3 +101,59 @@ def test_export_list_is_paginated_with_a_fixed_number_of_queries(
     assert page["count"] == 5 and len(page["results"]) == 3 and page["next"]
     assert [r["format"] for r in page["results"]] == ["hf", "bundle", "stance-csv"]
     assert page["results"][2]["version"] is None and page["results"][0]["created_by"] == users["lead"].username
+
+
+def _post(project, user, body, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks(execute=False):
+        return client_for(user).post(f"/api/projects/{project.pk}/exports/", body, format="json")
+
+
+def test_a_viewers_raw_export_names_no_annotator(demo_gold, media_root, django_capture_on_commit_callbacks):
+    import json
+
+    project, users = demo_gold
+    response = _post(project, users["viewer"], {"format": "jsonl", "raw": True}, django_capture_on_commit_callbacks)
+    assert response.status_code == 202
+    export_run(export_id=response.json()["export"])
+    body = client_for(users["viewer"]).get(f"/api/exports/{response.json()['export']}/download/")
+    text = b"".join(body.streaming_content).decode()
+    annotators = {r["annotator"] for line in text.splitlines() for r in json.loads(line)["raw"]}
+    assert len(annotators) == 3 and all(a.startswith("ann-") for a in annotators)
+    assert not {"ana", "ben", "chloe"} & annotators
+    refused = _post(project, users["viewer"], {"format": "jsonl", "raw": True, "annotator_names": True},
+                    django_capture_on_commit_callbacks)
+    assert refused.status_code == 403 and refused.json()["field"] == "annotator_names"
+
+
+def test_an_export_that_names_annotators_is_for_leads_only(demo_gold, media_root, django_capture_on_commit_callbacks):
+    project, users = demo_gold
+    plain = _post(project, users["lead"], {"format": "jsonl", "raw": True}, django_capture_on_commit_callbacks)
+    named = _post(project, users["lead"], {"format": "jsonl", "raw": True, "annotator_names": True},
+                  django_capture_on_commit_callbacks)
+    for response in (plain, named):
+        export_run(export_id=response.json()["export"])
+    named_id, plain_id = named.json()["export"], plain.json()["export"]
+    viewer, lead = client_for(users["viewer"]), client_for(users["lead"])
+    assert viewer.get(f"/api/exports/{named_id}/download/").status_code == 404
+    assert viewer.get(f"/api/exports/{named_id}/").status_code == 404
+    assert [e["id"] for e in viewer.get(f"/api/projects/{project.pk}/exports/").json()["results"]] == [plain_id]
+    latest = viewer.get(f"/api/projects/{project.pk}/exports/latest/jsonl/download/")
+    assert latest.status_code == 200 and b"ann-" in b"".join(latest.streaming_content)
+    assert lead.get(f"/api/exports/{named_id}/download/").status_code == 200
+    assert lead.get(f"/api/projects/{project.pk}/exports/latest/jsonl/download/").status_code == 200
+
+
+def test_export_filter_options_are_validated_and_recorded(demo_gold, media_root, django_capture_on_commit_callbacks):
+    project, users = demo_gold
+    bad = _post(project, users["viewer"], {"format": "jsonl", "status": "gold,nope"}, django_capture_on_commit_callbacks)
+    assert bad.status_code == 400 and bad.json()["field"] == "status"
+    bad = _post(project, users["viewer"], {"format": "jsonl", "min_confidence": 2}, django_capture_on_commit_callbacks)
+    assert bad.status_code == 400 and bad.json()["field"] == "min_confidence"
+    ok = _post(project, users["viewer"], {"format": "jsonl", "status": "all", "min_confidence": 0.5},
+               django_capture_on_commit_callbacks)
+    assert ok.status_code == 202
+    export = export_run(export_id=ok.json()["export"])
+    assert export.params["status"] == ["gold", "adjudicated", "disputed", "unannotated"]
+    assert export.params["min_confidence"] == 0.5
+    coverage = export.stats["coverage"]
+    assert sum(row["total"] for row in coverage.values()) == project.sentences.count()

@@ -118,12 +118,34 @@ def test_unknown_format_and_no_gold_are_refused_naming_the_field(demo_gold):
     assert empty.value.field == "project" and "no gold" in empty.value.message
 
 
-def test_raw_annotations_are_included_on_request(demo_gold, media_root, django_capture_on_commit_callbacks):
+def test_raw_annotations_are_included_on_request_by_pseudonymous_id(
+    demo_gold, media_root, django_capture_on_commit_callbacks
+):
     project, users = demo_gold
     with django_capture_on_commit_callbacks(execute=False):
         export = export_start(project=project, format="jsonl", created_by=users["viewer"], raw=True)
+    lines = export_absolute_path(export_run(export_id=export.pk)).read_text().splitlines()
+    ids = [sorted(r["annotator"] for r in json.loads(line)["raw"]) for line in lines]
+    assert len(ids[0]) == 3 and all(i.startswith("ann-") for i in ids[0])
+    assert all(i == ids[0] for i in ids)  # stable across sentences: learning-from-crowds can use them
+    assert not {"ana", "ben", "chloe"} & {i for row in ids for i in row}
+
+
+def test_a_lead_may_ask_for_annotator_names_and_a_viewer_may_not(
+    demo_gold, media_root, django_capture_on_commit_callbacks
+):
+    from annotator.core.errors import PermissionDenied
+
+    project, users = demo_gold
+    with pytest.raises(PermissionDenied) as refused:
+        export_start(project=project, format="jsonl", created_by=users["viewer"], raw=True, annotator_names=True)
+    assert refused.value.field == "annotator_names"
+    with django_capture_on_commit_callbacks(execute=False):
+        export = export_start(project=project, format="jsonl", created_by=users["lead"], raw=True,
+                              annotator_names=True)
     record = json.loads(export_absolute_path(export_run(export_id=export.pk)).read_text().splitlines()[0])
     assert sorted(r["annotator"] for r in record["raw"]) == ["ana", "ben", "chloe"]
+    assert export.params["annotator_names"] is True
 
 
 def test_the_projects_license_goes_into_the_bundles_dataset_card(demo_gold, media_root, django_capture_on_commit_callbacks):

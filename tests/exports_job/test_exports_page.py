@@ -27,6 +27,9 @@ def test_lead_starts_a_bundle_export_sees_progress_and_downloads_it(
         assert "Authorization: Token" in page.inner_text("#ml-lines")
 
         page.select_option("#export-format", "bundle")
+        page.select_option("#export-status", "all")  # the same options as the API's body
+        page.fill("#export-min-confidence", "0.5")
+        assert page.is_visible("#export-names")  # a lead may name annotators
         page.focus("#export-start")
         page.keyboard.press("Enter")  # keyboard first
         page.wait_for_selector("#export-status:not([hidden])")
@@ -34,6 +37,8 @@ def test_lead_starts_a_bundle_export_sees_progress_and_downloads_it(
         page.wait_for_selector("#export-rows tr[data-export] a[download]")
         export = Export.objects.get(project=project)
         assert export.state == ExportState.DONE
+        assert export.params["status"] == ["gold", "adjudicated", "disputed", "unannotated"]
+        assert (export.params["min_confidence"], export.params["annotator_names"]) == (0.5, False)
         row = page.inner_text(f"#export-rows tr[data-export='{export.pk}']")
         assert "bundle" in row and "v1" in row and export.sha256 in row
         page.screenshot(path=str(artifacts_dir / "exports_page.png"), full_page=True)
@@ -59,3 +64,20 @@ def test_annotators_cannot_open_the_exports_page(demo_gold, client):
     assert client.get(f"/p/{project.slug}/exports/").status_code == 404
     client.force_login(users["viewer"])
     assert client.get(f"/p/{project.slug}/exports/").status_code == 200
+
+
+def test_the_page_hides_exports_that_name_annotators_from_viewers(
+    demo_gold, client, media_root, django_capture_on_commit_callbacks
+):
+    from annotator.exports.services import export_start
+
+    project, users = demo_gold
+    with django_capture_on_commit_callbacks(execute=False):
+        named = export_start(project=project, format="jsonl", created_by=users["lead"], raw=True,
+                             annotator_names=True)
+    client.force_login(users["viewer"])
+    page = client.get(f"/p/{project.slug}/exports/").content.decode()
+    assert f'data-export="{named.pk}"' not in page and 'id="export-names"' not in page
+    client.force_login(users["lead"])
+    page = client.get(f"/p/{project.slug}/exports/").content.decode()
+    assert f'data-export="{named.pk}"' in page and 'id="export-names"' in page

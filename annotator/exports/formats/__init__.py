@@ -121,11 +121,13 @@ class GoldLayers(TypedDict):
 
 
 class Provenance(TypedDict):
-    source: Literal["adjudicated", "majority", "dawid-skene", "accepted"]
+    source: Literal["adjudicated", "majority", "dawid-skene", "accepted", "demo"]
     by: NotRequired[str | None]
     at: NotRequired[str | None]  # ISO 8601 UTC, "...Z"
     annotations: NotRequired[list[int]]
     confidence: NotRequired[float | None]
+    reopened: NotRequired[bool]  # a lead put this decision back in the adjudication queue
+    candidate: NotRequired[bool]  # labels of an aggregation candidate that missed the threshold
 
 
 class RawAnnotation(TypedDict):
@@ -141,6 +143,10 @@ class GoldRecord(TypedDict):
     gold: GoldLayers
     provenance: NotRequired[Provenance]
     raw: NotRequired[list[RawAnnotation]]
+    # see annotator.exports.coverage: gold | adjudicated | disputed | unannotated (absent = gold)
+    status: NotRequired[str]
+    confidence: NotRequired[float | None]
+    soft: NotRequired[dict[str, Any] | None]  # soft labels of the aggregation run, or None
 
 
 class EntityType(TypedDict, total=False):

@@ -33,6 +33,12 @@ document without any ``T`` is counted as ``identity_note_skipped``).
 Stance (sentence-level) has no brat equivalent and is not written; ``[attributes]`` is empty.
 ``annotation.conf``, ``visual.conf`` and ``types.json`` are written when the writer closes, so
 they also name any label met in the data that the schema lacks.
+
+Sentences that are not gold (a record whose ``status`` is not ``gold``/``adjudicated``, whether
+the export keeps it or hands it to :meth:`BratWriter.skip`) get a ``T`` line of type
+``Unresolved`` over the sentence and an ``AnnotatorNotes`` ``#`` line saying its status, and are
+listed in ``unresolved.tsv``: the ``.txt`` holds their text, and no consumer should read the
+absence of an annotation there as "no entity".
 """
 
 from __future__ import annotations
@@ -47,6 +53,9 @@ from annotator.exports.formats import ExportStats, GoldRecord, LabelSchema
 from annotator.exports.formats._common import entity_labels, run_writer, safe_filename
 
 ARGUMENT_TYPE = "Argument"
+UNRESOLVED_TYPE = "Unresolved"
+UNRESOLVED_LIST = "unresolved.tsv"
+RESOLVED = ("gold", "adjudicated")
 CONF_NAME = "annotation.conf"
 VISUAL_NAME = "visual.conf"
 TYPES_NAME = "types.json"
@@ -153,6 +162,7 @@ def annotation_conf(schema: LabelSchema, names: BratNames | None = None) -> str:
     lines = ["[entities]"]
     lines += list(names.entities.values())
     lines.append(names.argument)
+    lines.append(UNRESOLVED_TYPE)
     lines += [
         "",
         "[relations]",
@@ -231,11 +241,20 @@ class BratWriter:
         self.names = BratNames(schema)
         self.stats = ExportStats("brat")
         self._doc: list[GoldRecord] = []
+        self._skipped: set[int] = set()  # ids of sentences of the current document not in the export
+        self._unresolved = open(out_dir / UNRESOLVED_LIST, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+        self._unresolved.write("document_id\tsentence_id\tstart\tend\tstatus\tin_export\n")
+        self.stats.files.append(UNRESOLVED_LIST)
 
     def add(self, record: GoldRecord) -> None:
         if self._doc and self._doc[0]["document"]["id"] != record["document"]["id"]:
             self._flush()
         self._doc.append(record)
+
+    def skip(self, record: GoldRecord) -> None:
+        """A sentence the export leaves out: its text is in the document, so mark it."""
+        self.add(record)
+        self._skipped.add(record["sentence"]["id"])
 
     def _flush(self) -> None:
         records, self._doc = self._doc, []
@@ -287,9 +306,28 @@ class BratWriter:
             )
             return tid
 
+        skipped, self._skipped = self._skipped, set()
         for rec in kept:
             s = rec["sentence"]
             base, sid, n = s["start"], s["id"], len(s["text"])
+            status = str(rec.get("status") or "gold")
+            if status not in RESOLVED or sid in skipped:
+                in_export = sid not in skipped
+                self._unresolved.write(
+                    f"{document['id']}\t{sid}\t{base}\t{base + n}\t{status}\t{int(in_export)}\n"
+                )
+                mark = t_line(UNRESOLVED_TYPE, base, base + n, sid)
+                if mark:
+                    counter["#"] = counter.get("#", 0) + 1
+                    what = ("its labels here are the aggregation's best guess, below the threshold" if in_export
+                            else "left out of this export")
+                    lines.append(
+                        f"#{counter['#']}\tAnnotatorNotes {mark}\tstatus={status}: not adjudicated, {what};"
+                        " a missing annotation here is not a negative"
+                    )
+                    self.stats.counts[f"unresolved_{status}"] += 1
+                if not in_export:
+                    continue
             by_span: dict[tuple[int, int], str] = {}
             for ent in rec["gold"].get("entities", []):
                 if not (0 <= ent["start"] < ent["end"] <= n):
@@ -342,7 +380,7 @@ class BratWriter:
 
         note = identity_note(document)
         if note and counter["T"]:
-            lines.append(f"#1\tAnnotatorNotes T1\t{note}")
+            lines.append(f"#{counter.get('#', 0) + 1}\tAnnotatorNotes T1\t{note}")  # after the Unresolved notes
         elif note:
             self.stats.problem("identity_note_skipped", detail=str(document["id"]))
         name = safe_filename(document["id"])
@@ -356,6 +394,7 @@ class BratWriter:
     def close(self) -> ExportStats:
         self._flush()
         self.stats.files += write_confs(self.out_dir, self.schema, self.names)
+        self._unresolved.close()
         return self.stats
 
 

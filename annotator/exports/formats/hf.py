@@ -17,7 +17,11 @@ Both configs also carry ``document_id``, ``sentence_id`` and the document's iden
 (:data:`IDENTITY_COLUMNS`: stable key, external id, URL, publication date, meta as JSON text).
 Offsets are code points into ``text`` (``text[start:end]``); tokens are split where a span
 boundary falls inside one, so ``text[a:b] == token`` for every token offset ``[a, b]``
-(whitespace inside a token aside, see :mod:`~annotator.exports.formats.conll`).
+(whitespace inside a token aside, see :mod:`~annotator.exports.formats.conll`); the sentence's ``status`` and ``confidence`` (see
+:mod:`annotator.exports.coverage`) and soft labels: ``ner`` has ``entity_confidence`` (per token,
+the fraction of annotators agreeing with its tag), ``stance`` has ``stance_probs`` (over the
+stance labels in ClassLabel order: the Dawid–Skene posterior, else the vote fractions); null
+where no aggregation run scored it.
 Parquet files are written in row batches with ``pyarrow.parquet.ParquetWriter`` (streaming) and
 carry the ``datasets`` ``Features`` in the Arrow schema metadata (``huggingface`` key), so
 ``ClassLabel`` names survive loading; the features are plain dicts, so exporting does not need
@@ -38,6 +42,7 @@ import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from annotator.exports.coverage import stance_distribution, token_confidence
 from annotator.exports.formats import ExportStats, GoldRecord, LabelSchema
 from annotator.exports.formats._common import (
     HF_SPLITS,
@@ -68,6 +73,9 @@ def ner_tag_names(schema: LabelSchema) -> list[str]:
 # dicts: exporting must not need ``datasets`` (a test-only package) installed.
 _STRING = {"dtype": "string", "_type": "Value"}
 _INT64 = {"dtype": "int64", "_type": "Value"}
+_FLOAT64 = {"dtype": "float64", "_type": "Value"}
+# how sure the sentence is (annotator.exports.coverage): in every row of both configs
+STATUS_COLUMNS: dict[str, dict[str, Any]] = {"status": _STRING, "confidence": _FLOAT64}
 # the document's identity in every row (see annotator.exports.splits.document_key)
 IDENTITY_COLUMNS: dict[str, dict[str, Any]] = {
     "document_key": _STRING,
@@ -99,6 +107,8 @@ def hf_features(schema: LabelSchema) -> dict[str, dict[str, Any]]:
             "token_offsets": _list_of(_list_of(_INT64)),
             # a dict without "_type" is a struct, as in datasets' to_dict()
             "entities": _list_of({"start": _INT64, "end": _INT64, "label": _STRING}),
+            **STATUS_COLUMNS,
+            "entity_confidence": _list_of(_FLOAT64),
         },
         "stance": {
             "document_id": _INT64,
@@ -107,6 +117,8 @@ def hf_features(schema: LabelSchema) -> dict[str, dict[str, Any]]:
             "text": _STRING,
             "target": _STRING,
             "label": _class_label(list(schema.get("stance", {}).get("labels", []))),
+            **STATUS_COLUMNS,
+            "stance_probs": _list_of(_FLOAT64),
         },
     }
 
@@ -141,7 +153,7 @@ def _arrow_type(feature: dict[str, Any]) -> pa.DataType:
     if kind is None:  # a struct
         return pa.struct([pa.field(name, _arrow_type(f)) for name, f in feature.items()])
     if kind == "Value":
-        return {"int64": pa.int64(), "string": pa.string()}[feature["dtype"]]
+        return {"int64": pa.int64(), "string": pa.string(), "float64": pa.float64()}[feature["dtype"]]
     if kind == "ClassLabel":
         return pa.int64()
     return pa.list_(_arrow_type(feature["feature"]))
@@ -241,6 +253,7 @@ class HfWriter:
         self.tag_ids = {name: i for i, name in enumerate(tag_names)}
         labels = list(schema.get("stance", {}).get("labels", []))
         self.stance_ids = {name: i for i, name in enumerate(labels)}
+        self.stance_labels = labels
         self.stats = ExportStats("hf")
         self._sinks: dict[tuple[str, str], _Sink] = {}
 
@@ -257,6 +270,8 @@ class HfWriter:
         sid, did = sentence["id"], record["document"]["id"]
         self.stats.counts["sentences"] += 1
         words, tags, offsets = sentence_bio(record, self.stats)
+        soft = record.get("soft")
+        status = {"status": record.get("status", "gold"), "confidence": record.get("confidence")}
         if words:
             ids = []
             for i, tag in enumerate(tags):
@@ -275,6 +290,8 @@ class HfWriter:
                 "tokens": words,
                 "text": text,
                 "token_offsets": offsets,
+                **status,
+                "entity_confidence": token_confidence(soft, tags, offsets),
                 "entities": [
                     {"start": e["start"], "end": e["end"], "label": e["label"]}
                     for e in record["gold"].get("entities", [])
@@ -298,6 +315,8 @@ class HfWriter:
                 **identity_columns(record["document"]),
                 "text": sentence["text"],
                 "target": item["target"],
+                **status,
+                "stance_probs": stance_distribution(soft, item["target"], self.stance_labels),
             }
             self._sink("stance", split).add(
                 {**base, "label": self.stance_ids[label]}, {**base, "label": label}

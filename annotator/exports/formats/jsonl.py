@@ -1,5 +1,9 @@
-"""``jsonl``: the full record (document, sentence, gold, provenance, raw), one JSON object per
-sentence in ``gold.jsonl``.
+"""``jsonl``: the full record, one JSON object per sentence in ``gold.jsonl``: ``document``,
+``sentence``, ``status`` (``gold`` | ``adjudicated`` | ``disputed`` | ``unannotated``),
+``confidence``, ``gold`` (the labels; for ``disputed`` the aggregation's best guess),
+``provenance``, ``soft`` (vote fractions and Dawid–Skene posteriors per span, stance label and
+event type; ``null`` when no aggregation run scored the sentence) and, on request, ``raw``
+(every submitted annotation, by pseudonymous annotator id unless a lead asked for names).
 
 Keys are sorted and non-ASCII text is written as is (``ensure_ascii=False``), so the file is
 byte-stable across re-exports and readable in an editor.

@@ -17,6 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from annotator.core.errors import DomainError
+from annotator.exports.card import coverage_summary
 from annotator.exports.models import ExportFormat, ExportState
 from annotator.exports.services import export_absolute_path, export_filename, export_start
 from annotator.exports.tasks import export_job
@@ -36,8 +37,20 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="output file (or existing directory)")
         parser.add_argument("--raw", action="store_true", help="also write every annotator's labels (jsonl)")
         parser.add_argument("--seed", type=int, default=None, help="split seed (default: the project's, 0)")
+        parser.add_argument(
+            "--status", default=None,
+            help="sentences in the files: comma-separated gold,adjudicated,disputed,unannotated or all "
+            "(default gold,adjudicated; the card counts every sentence either way)",
+        )
+        parser.add_argument("--min-confidence", type=float, default=None, dest="min_confidence",
+                            help="keep only sentences with at least this confidence (0-1; adjudicated = 1)")
+        parser.add_argument("--annotator-names", action="store_true", dest="annotator_names",
+                            help="name annotators in raw labels and confusion matrices (default: pseudonymous ids)")
 
-    def handle(self, *args: Any, slug: str, fmt: str, out: str, raw: bool, seed: int | None, **options: Any) -> None:
+    def handle(
+        self, *args: Any, slug: str, fmt: str, out: str, raw: bool, seed: int | None, status: str | None = None,
+        min_confidence: float | None = None, annotator_names: bool = False, **options: Any,
+    ) -> None:
         project = Project.objects.filter(slug=slug).first()
         if project is None:
             raise CommandError(f"no project with slug {slug!r}")
@@ -48,7 +61,8 @@ class Command(BaseCommand):
             raise CommandError(f"--out: the folder {str(path.parent)!r} does not exist")
         try:
             export = export_start(project=project, format=fmt, created_by=None, raw=raw, seed=seed, enqueue=False,
-                                  enforce_quota=False)
+                                  enforce_quota=False, status=status, min_confidence=min_confidence,
+                                  annotator_names=annotator_names)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         reused = export.reused and export.state == ExportState.DONE
@@ -75,3 +89,5 @@ class Command(BaseCommand):
             f"{stats.get('snapped')} spans trimmed to tokens, {stats.get('excluded_overlapping')} overlapping "
             "entities left out of BIO"
         )
+        if stats.get("coverage"):
+            self.stdout.write(coverage_summary(stats["coverage"]))

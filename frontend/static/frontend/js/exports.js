@@ -94,6 +94,19 @@ async function watch(jobId) {
   }
 }
 
+// the body of POST /api/projects/{id}/exports/: format, raw, status, min_confidence, annotator_names
+function exportOptions() {
+  const minConfidence = document.getElementById("export-min-confidence").value;
+  const names = document.getElementById("export-names");
+  return {
+    format: document.getElementById("export-format").value,
+    raw: document.getElementById("export-raw").checked,
+    status: document.getElementById("export-status").value,
+    min_confidence: minConfidence === "" ? null : Number(minConfidence),
+    annotator_names: names ? names.checked : false,
+  };
+}
+
 const form = document.getElementById("export-form");
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -102,10 +115,7 @@ form.addEventListener("submit", async (event) => {
   try {
     const started = await api(root.dataset.listUrl, {
       method: "POST",
-      body: JSON.stringify({
-        format: document.getElementById("export-format").value,
-        raw: document.getElementById("export-raw").checked,
-      }),
+      body: JSON.stringify(exportOptions()),
     });
     showStatus(0, "queued");
     await refreshList();

@@ -17,7 +17,7 @@ def withdraw_stale_machine_gold(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('gold', '0002_candidates'),
+        ('gold', '0003_gold_source_imported'),
         ('projects', '0002_project_license'),
     ]
 
