@@ -246,3 +246,17 @@ def test_records_of_every_sentence_take_a_fixed_number_of_queries(
     assert len(records) == Sentence.objects.filter(project=project).count()
     with django_assert_max_num_queries(4):  # chunks of 5: one raw query per chunk
         assert len(list(gold_records(project=project, include_raw=True, chunk_size=5))) == len(records)
+
+
+def test_an_export_of_every_status_imports_back_with_only_gold_as_gold(disputed_project, tmp_path) -> None:
+    from tests.factories import ProjectFactory
+
+    project, _, _ = disputed_project
+    out = tmp_path / "all.jsonl"
+    call_command("export_gold", project.slug, "--format", "jsonl", "--status", "all", "--raw", "--annotator-names",
+                 "--out", str(out), stdout=io.StringIO(), stderr=io.StringIO())
+    copy = ProjectFactory(label_schema=project.label_schema, overlap=3)
+    call_command("import_annotations", copy.slug, str(out), "--from", "accord", stdout=io.StringIO(),
+                 stderr=io.StringIO())
+    direct = _direct_counts(project)
+    assert Gold.objects.filter(project=copy).count() == direct["gold"] + direct["adjudicated"]

@@ -91,7 +91,9 @@ def read(members: list[Member], options: ReadOptions) -> ReadResult:
                 if ann is not None:
                     into = doc["annotations"].setdefault(who, AnnotationIn(annotator=who, where=where, covered=[]))
                     _extend(into, ann)
-            if record.get("gold") is not None:
+            # a record of an export with --status all says whether its labels are gold; a disputed
+            # sentence's best guess or an unannotated one's nothing must not come back as gold
+            if record.get("gold") is not None and record.get("status", "gold") in ("gold", "adjudicated"):
                 gold = _layers(result, record["gold"], start, scope, "", where)
                 if gold is not None:
                     doc["gold"] = gold if doc["gold"] is None else _extend(doc["gold"], gold)
