@@ -295,12 +295,14 @@ def agreement_schedule(*, project: Project, countdown: int = SCHEDULE_COUNTDOWN_
     project waits in the queue; while one is queued this returns it and enqueues nothing (it
     will read the newest annotations when it starts). Locks the project row so that two
     concurrent submissions cannot both enqueue; the common case (a job already waits) takes
-    no lock, so submissions do not queue behind each other on the project row."""
+    no lock, so submissions do not queue behind each other on the project row. The lock is
+    FOR NO KEY UPDATE: the submission's own inserts already hold FOR KEY SHARE on the project
+    row (foreign keys), and upgrading that to FOR UPDATE deadlocked two submissions."""
     waiting = Job.objects.filter(project=project, kind=JOB_KIND, state=JobState.QUEUED, params__scheduled=True).first()
     if waiting is not None:
         return waiting
     with transaction.atomic():
-        Project.objects.select_for_update().filter(pk=project.pk).first()
+        Project.objects.select_for_update(no_key=True).filter(pk=project.pk).first()
         pending = Job.objects.filter(
             project=project, kind=JOB_KIND, state=JobState.QUEUED, params__scheduled=True
         ).first()
