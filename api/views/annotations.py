@@ -17,6 +17,7 @@ from annotator.annotations.models import Assignment
 from annotator.annotations.selectors import (
     annotation_of,
     assignments_of_project,
+    progress_of,
     queue_of,
     sentence_for_annotator,
     work_item,
