@@ -43,7 +43,7 @@ demo: migrate
 run: demo
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	@PYTHONWARNINGS="ignore:You're running the worker with superuser privileges" $(BIN)/celery -A annotator --quiet worker --loglevel=ERROR --concurrency=2 & WORKER=$$!; \
-	  $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload & WEB=$$!; \
+	  $(SERVE) --bind $(HOST):$(PORT) --workers 2 --threads 4 & WEB=$$!; \
 	  trap 'kill $$WORKER $$WEB 2>/dev/null; wait $$WORKER $$WEB 2>/dev/null' EXIT INT TERM; \
 	  until $(BIN)/python -c "import socket; socket.create_connection(('$(HOST)', $(PORT)), 1).close()" 2>/dev/null; do \
 	    kill -0 $$WEB 2>/dev/null || exit 1; sleep 0.3; done; \
@@ -55,8 +55,12 @@ run: demo
 	  echo ""; \
 	  wait $$WEB
 
+# gunicorn (sync WSGI app: no async hop per request) with kept-alive connections, TCP_NODELAY
+# (gunicorn sets it), threads, and the app imported once before forking (--preload).
+SERVE := $(BIN)/gunicorn annotator.wsgi --preload --worker-class gthread --keep-alive 30 --log-level warning
+
 web: install
-	$(BIN)/gunicorn annotator.wsgi --bind $(HOST):$(PORT) --workers 3
+	$(SERVE) --bind $(HOST):$(PORT) --workers 3
 
 worker: install
 	$(BIN)/celery -A annotator worker --loglevel=INFO

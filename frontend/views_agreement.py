@@ -13,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
-from annotator.agreement import plots
 from annotator.agreement.selectors import history_points, report_history, report_latest, sentence_side_by_side
 from annotator.projects.models import Project, Role
 from frontend.access import project_for_page
@@ -56,6 +55,8 @@ def _svg(text: str) -> Any:
 
 
 def _context(project: Project) -> dict[str, Any]:
+    from annotator.agreement import plots  # matplotlib: loaded by the dashboard only (issue 12)
+
     stored = report_latest(project=project)
     context: dict[str, Any] = {"project": project, "stored": stored, "history": list(report_history(project=project)[:20])}
     if stored is None:

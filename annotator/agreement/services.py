@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, F, Max, Window
 from django.db.models.functions import Least, Length, RowNumber
@@ -308,4 +309,26 @@ def agreement_schedule(*, project: Project, countdown: int = SCHEDULE_COUNTDOWN_
         ).first()
         if pending is not None:
             return pending
-        return agreement_start(project=project, countdown=countdown)
+        job = agreement_start(project=project, countdown=countdown)
+        # Remembered once committed, for a little less than the countdown: until the job
+        # starts (agreement_scheduled_forget) a submission need not ask the database.
+        if countdown > 1:
+            transaction.on_commit(lambda: cache.set(_scheduled_key(project.pk), job.pk, timeout=countdown - 1))
+        return job
+
+
+def _scheduled_key(project_id: int) -> str:
+    return f"accord:agreement-scheduled:{project_id}"
+
+
+def agreement_scheduled(*, project_id: int) -> bool:
+    """True when a debounced agreement job of the project is known to wait (read from the
+    cache, no query), so a submission can skip ``agreement_schedule``. False means "ask
+    ``agreement_schedule``", which tests the database."""
+    return cache.get(_scheduled_key(project_id)) is not None
+
+
+def agreement_scheduled_forget(*, job_id: int) -> None:
+    """The job is starting: submissions from now on schedule the next one."""
+    for project_id in Job.objects.filter(pk=job_id).values_list("project_id", flat=True):
+        cache.delete(_scheduled_key(project_id))

@@ -63,6 +63,7 @@ def agreement_job(self: Any, job_id: int) -> None:
     """Start the agreement computation of a queued job. Small projects (or ``fan_out=never``)
     compute here and finish the job; larger ones enqueue a chord (one task per chunk of
     sentences, then the assembly) and leave the job running: the assembly finishes it."""
+    services.agreement_scheduled_forget(job_id=job_id)  # before it reads anything
     job = job_begin(job_id=job_id)
     if job is None:  # already done or failed: a redelivered message
         return

@@ -18,6 +18,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from annotator.documents.models import Sentence
@@ -80,25 +81,68 @@ def sentence_payload(*, sentence: Sentence) -> dict[str, Any]:
     }
 
 
-def progress_of(*, project: Project, annotator: Any) -> dict[str, int]:
-    """done / assigned (open) / remaining: the sentences still available to this
-    annotator, i.e. neither theirs nor already held by k live assignments.
+def _progress_and_queue(*, project: Project, annotator: Any, document_id: int | None, index: int | None) -> dict[str, Any]:
+    """One statement: the annotator's progress (done / assigned (open) / remaining: the
+    sentences still available to them, i.e. neither theirs nor already held by k live
+    assignments) and, given a position, their queue neighbours there.
 
-    Counted from the project's assignments (grouped by sentence) rather than by testing
-    every sentence, so the cost follows the work handed out, not the project's size."""
-    mine = Assignment.objects.filter(project=project, annotator=annotator).aggregate(
-        done=Count("id", filter=Q(state__in=[AssignmentState.DONE, AssignmentState.SKIPPED])),
-        assigned=Count("id", filter=Q(state=AssignmentState.OPEN)),
-    )
-    taken = (
+    ``remaining`` is counted from the project's assignments (grouped by sentence) rather
+    than by testing every sentence, so the cost follows the work handed out, not the
+    project's size; every figure is a scalar subquery of one row (issue 12: 5 statements
+    were 3)."""
+    mine = Assignment.objects.filter(project=project, annotator=annotator)
+
+    def count_of(queryset: QuerySet[Any]) -> Coalesce:
+        counted = queryset.order_by().values("project_id").annotate(n=Count("id")).values("n")[:1]
+        return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+    taken_sql, taken_params = (
         Assignment.objects.filter(project=project)
         .values("sentence_id")
         .annotate(mine=Count("id", filter=Q(annotator=annotator)), live=Count("id", filter=~_expired(project)))
         .filter(Q(mine__gt=0) | Q(live__gte=project.overlap))
-        .count()
+        .values("sentence_id")
+        .query.sql_with_params()
     )
-    total = Sentence.objects.filter(project=project).count()
-    return {"done": mine["done"], "assigned": mine["assigned"], "remaining": total - taken}
+    figures: dict[str, Any] = {
+        "done": count_of(mine.filter(state__in=[AssignmentState.DONE, AssignmentState.SKIPPED])),
+        "assigned": count_of(mine.filter(state=AssignmentState.OPEN)),
+        "total": count_of(Sentence.objects.filter(project=project)),
+        "taken": RawSQL(f"SELECT COUNT(*) FROM ({taken_sql}) AS taken", taken_params, output_field=IntegerField()),  # noqa: S608, S611 - Django's own SQL, parameters bound
+    }
+    if document_id is not None and index is not None:
+        before = Q(sentence__document_id__lt=document_id) | Q(sentence__document_id=document_id, sentence__index__lt=index)
+        after = Q(sentence__document_id__gt=document_id) | Q(sentence__document_id=document_id, sentence__index__gt=index)
+        previous = mine.filter(before).order_by("-sentence__document_id", "-sentence__index").values("sentence_id")[:1]
+        following = mine.filter(after).order_by("sentence__document_id", "sentence__index").values("sentence_id")[:1]
+        figures["previous"] = Subquery(previous, output_field=IntegerField())
+        figures["next"] = Subquery(following, output_field=IntegerField())
+    row = Project.objects.filter(pk=project.pk).annotate(**figures).values(*figures).get()
+    return {
+        "progress": {"done": row["done"], "assigned": row["assigned"], "remaining": row["total"] - row["taken"]},
+        "queue": {"previous": row.get("previous"), "next": row.get("next")},
+    }
+
+
+def progress_of(*, project: Project, annotator: Any) -> dict[str, int]:
+    """done / assigned (open) / remaining, in one statement (see ``_progress_and_queue``)."""
+    progress: dict[str, int] = _progress_and_queue(project=project, annotator=annotator, document_id=None, index=None)["progress"]
+    return progress
+
+
+def work_item(*, sentence: Sentence, annotator: Any) -> dict[str, Any]:
+    """What the workspace shows for one sentence, in 3 statements whatever the project's
+    size: the sentence with its context, the caller's own annotation (a model, or None),
+    and their progress with their queue neighbours. ``sentence`` comes with its document
+    and project joined."""
+    figures = _progress_and_queue(
+        project=sentence.project, annotator=annotator, document_id=sentence.document_id, index=sentence.index
+    )
+    return {
+        "sentence": sentence_payload(sentence=sentence),
+        "annotation": annotation_of(sentence_id=sentence.pk, annotator=annotator),
+        **figures,
+    }
 
 
 def queue_of(*, project: Project, annotator: Any) -> QuerySet[Assignment]:

@@ -173,10 +173,11 @@ def annotation_write(*, target: SaveTarget, annotator_id: int, payload: object, 
                     **fields,
                 )
             if schedule:
-                from annotator.agreement.services import agreement_schedule
+                from annotator.agreement.services import agreement_schedule, agreement_scheduled
                 from annotator.projects.models import Project
 
-                agreement_schedule(project=Project.objects.get(pk=target.project_id))
+                if not agreement_scheduled(project_id=target.project_id):  # one waits: no query
+                    agreement_schedule(project=Project.objects.get(pk=target.project_id))
     except IntegrityError:
         # Another request created it between our read and our insert.
         raise _stale(clean["version"], _current(target, annotator_id)) from None

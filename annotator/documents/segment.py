@@ -18,12 +18,13 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import spacy
-from spacy.attrs import IDX, IS_LEFT_PUNCT, IS_SPACE, LENGTH, ORTH, SENT_START
-from spacy.language import Language
-from spacy.tokens import Doc
+
+if TYPE_CHECKING:  # spaCy is imported by the first segmentation, not by the web process (issue 12)
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 LINE_BREAKS = ("\n", "\u2028", "\u2029")
 
@@ -44,6 +45,8 @@ class SentenceSpan:
 
 @lru_cache(maxsize=1)
 def get_pipeline() -> Language:
+    import spacy
+
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     return nlp
@@ -51,10 +54,16 @@ def get_pipeline() -> Language:
 
 def tokenizer_version() -> str:
     """What the dataset card names as the tokenizer."""
-    return f"spaCy {spacy.__version__} blank('en') + sentencizer"
+    from importlib.metadata import version
+
+    return f"spaCy {version('spacy')} blank('en') + sentencizer"
 
 
-ATTRS = [IDX, LENGTH, IS_SPACE, SENT_START, IS_LEFT_PUNCT, ORTH]
+@lru_cache(maxsize=1)
+def _attrs() -> list[int | str]:
+    from spacy.attrs import IDX, IS_LEFT_PUNCT, IS_SPACE, LENGTH, ORTH, SENT_START
+
+    return [IDX, LENGTH, IS_SPACE, SENT_START, IS_LEFT_PUNCT, ORTH]
 
 
 def sentences_of(doc: Doc, text: str | None = None) -> list[SentenceSpan]:
@@ -73,7 +82,7 @@ def _sentences_of_batch(docs: Sequence[Doc], texts: Sequence[str]) -> list[list[
     lengths = np.array([len(doc) for doc in docs], dtype=np.int64)
     if not lengths.sum():
         return [[] for _ in docs]
-    table = np.concatenate([doc.to_array(ATTRS) for doc in docs if len(doc)])
+    table = np.concatenate([doc.to_array(_attrs()) for doc in docs if len(doc)])
     idx, length = table[:, 0].astype(np.int64), table[:, 1].astype(np.int64)
     space, left_punct = table[:, 2] == 1, table[:, 4] == 1
     sent_start, orth = table[:, 3].astype(np.int64), table[:, 5]

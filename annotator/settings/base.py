@@ -80,13 +80,17 @@ POSTGRES_OPTIONS = {
 DATABASES = {"default": dj_database_url.parse(env.DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     env.VAR_DIR.mkdir(parents=True, exist_ok=True)
-    # WAL lets the web server read while the worker writes.
+    # WAL lets the web server read while the worker writes; a write waits up to `timeout`
+    # seconds for the lock (busy timeout) and takes it at BEGIN (IMMEDIATE), so one save is
+    # one short write transaction instead of a read upgraded to a write (SQLITE_BUSY).
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Persistent connections (one per gunicorn thread): opening one per request was 23% of
+    # `make run`'s busy time (issue 12).
+    DATABASES["default"]["CONN_MAX_AGE"] = 600
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"] = POSTGRES_OPTIONS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -193,6 +197,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(_queue_dir / "processed"),
         "control_folder": str(_queue_dir / "control"),
         "store_processed": False,
+        # kombu polls the folder once a second by default: most of a job's latency (issue 12).
+        "polling_interval": 0.1,
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}

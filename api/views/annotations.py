@@ -18,10 +18,9 @@ from annotator.annotations.selectors import (
     annotation_of,
     assignments_of_project,
     progress_of,
-    queue_neighbours,
     queue_of,
     sentence_for_annotator,
-    sentence_payload,
+    work_item,
 )
 from annotator.annotations.services import annotation_put
 from annotator.core.errors import Conflict
@@ -43,15 +42,9 @@ from api.serializers import (
 
 
 def _work_item(sentence: Sentence, user) -> dict:  # type: ignore[no-untyped-def]
-    annotation = annotation_of(sentence_id=sentence.pk, annotator=user)
-    return {
-        "sentence": sentence_payload(sentence=sentence),
-        "annotation": annotation_data(annotation) if annotation else None,
-        "progress": progress_of(project=sentence.project, annotator=user),
-        "queue": queue_neighbours(
-            project_id=sentence.project_id, annotator=user, document_id=sentence.document_id, index=sentence.index
-        ),
-    }
+    item = work_item(sentence=sentence, annotator=user)
+    annotation = item["annotation"]
+    return {**item, "annotation": annotation_data(annotation) if annotation else None}
 
 
 def _own_sentence(request: Request, sentence_id: int) -> Sentence:

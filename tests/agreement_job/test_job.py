@@ -79,3 +79,20 @@ def test_schedule_keeps_at_most_one_pending_job_per_project():
     second = agreement_schedule(project=project, countdown=3600)
     assert first.id == second.id
     assert Job.objects.filter(project=project, kind="agreement", state=JobState.QUEUED).count() == 1
+
+
+def test_while_a_scheduled_job_waits_a_submission_reads_nothing_to_schedule_it(
+    django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """Issue 12: a submission tested for a waiting job with 2 queries even when one waits."""
+    from annotator.agreement.services import agreement_scheduled
+    from annotator.agreement.tasks import agreement_job
+
+    project = demo_load().project
+    assert not agreement_scheduled(project_id=project.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = agreement_schedule(project=project, countdown=3600)
+    with django_assert_num_queries(0):
+        assert agreement_scheduled(project_id=project.pk)
+    agreement_job.apply(args=(job.id,))  # once it starts, the next submission schedules anew
+    assert not agreement_scheduled(project_id=project.pk)

@@ -3,6 +3,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from annotator.annotations.models import Annotation, AnnotationRevision, Assignment
+from annotator.jobs.models import Job
 from annotator.projects.models import Role
 from tests.factories import ARTICLE, MembershipFactory, ProjectFactory, UserFactory, add_text
 
@@ -225,3 +226,21 @@ def test_progress_gives_current_counts_and_hides_other_projects(project):
     assert client.get(f"/api/projects/{project.id}/progress/").json() == {"done": 1, "assigned": 0, "remaining": 5}
     other = ProjectFactory()
     assert client.get(f"/api/projects/{other.id}/progress/").status_code == 404
+
+
+def test_a_submission_while_agreement_waits_does_not_query_to_schedule_it(
+    project, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    """Issue 12: the 2 scheduling queries (project, waiting job) are skipped when one waits."""
+    _, client = member(project)
+    first = client.get(f"/api/projects/{project.id}/next/").json()["sentence"]
+    with django_capture_on_commit_callbacks(execute=True):  # the scheduled job is committed
+        assert client.put(f"/api/sentences/{first['id']}/annotation/", payload(first["text"]), format="json").status_code == 200
+    assert Job.objects.filter(project=project, kind="agreement").count() == 1
+    second = client.get(f"/api/projects/{project.id}/next/").json()["sentence"]
+    empty = {"entities": [], "stance": [], "events": [], "status": "submitted", "version": 0, "seconds": 3.0}
+    with django_assert_max_num_queries(12) as submit:
+        saved = client.put(f"/api/sentences/{second['id']}/annotation/", empty, format="json")
+        assert saved.status_code == 200, saved.content
+    assert not [q["sql"] for q in submit.captured_queries if "jobs_job" in q["sql"] or 'FROM "projects_project"' in q["sql"]]
+    assert Job.objects.filter(project=project, kind="agreement").count() == 1

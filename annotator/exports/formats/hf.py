@@ -36,11 +36,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import orjson
-import pyarrow as pa
-import pyarrow.parquet as pq
+
+if TYPE_CHECKING:  # pyarrow is imported by the export job, not by the web process (issue 12)
+    import pyarrow as pa
 
 from annotator.exports.coverage import stance_distribution, token_confidence
 from annotator.exports.formats import ExportStats, GoldRecord, LabelSchema
@@ -149,6 +150,8 @@ def features_yaml_list(features: Mapping[str, dict[str, Any]]) -> list[dict[str,
 
 
 def _arrow_type(feature: dict[str, Any]) -> pa.DataType:
+    import pyarrow as pa
+
     kind = feature.get("_type")
     if kind is None:  # a struct
         return pa.struct([pa.field(name, _arrow_type(f)) for name, f in feature.items()])
@@ -160,6 +163,8 @@ def _arrow_type(feature: dict[str, Any]) -> pa.DataType:
 
 
 def arrow_schema(features: Mapping[str, dict[str, Any]]) -> pa.Schema:
+    import pyarrow as pa
+
     """The Parquet schema, with the features in the ``huggingface`` metadata key (so
     ``ClassLabel`` names survive ``datasets.load_dataset``)."""
     meta = json.dumps({"info": {"features": dict(features)}})
@@ -213,6 +218,8 @@ class _Sink:
     """One config × split: a Parquet writer fed in batches plus a JSONL copy."""
 
     def __init__(self, base: Path, config: str, split: str, features: dict[str, Any]) -> None:
+        import pyarrow.parquet as pq
+
         self.features = features
         self.schema: pa.Schema = arrow_schema(features)
         (base / config).mkdir(parents=True, exist_ok=True)
@@ -230,6 +237,8 @@ class _Sink:
             self.flush()
 
     def flush(self) -> None:
+        import pyarrow as pa
+
         if self.rows:
             self.parquet.write_table(
                 pa.Table.from_pylist(self.rows, schema=self.schema)
