@@ -225,3 +225,19 @@ def test_progress_gives_current_counts_and_hides_other_projects(project):
     assert client.get(f"/api/projects/{project.id}/progress/").json() == {"done": 1, "assigned": 0, "remaining": 5}
     other = ProjectFactory()
     assert client.get(f"/api/projects/{other.id}/progress/").status_code == 404
+
+
+def test_a_required_stance_target_missing_on_submit_gets_400_naming_stance(project):
+    """Issue 13, bug 8: ``"stance": {"required": true}`` makes the API refuse a submission
+    (not a draft) without a label for every target, with the field and the target named."""
+    project.label_schema = {**project.label_schema, "stance": {**project.label_schema["stance"], "required": True}}
+    project.save(update_fields=["label_schema"])
+    _, client = member(project)
+    first = client.get(f"/api/projects/{project.id}/next/").json()["sentence"]
+    url = f"/api/sentences/{first['id']}/annotation/"
+    draft = client.put(url, {**payload(first["text"], status="draft"), "stance": []}, format="json")
+    assert draft.status_code == 200
+    refused = client.put(url, {**payload(first["text"], version=1), "stance": []}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["field"] == "stance" and "the pact" in refused.json()["detail"]
+    assert Annotation.objects.get().status == "draft"
