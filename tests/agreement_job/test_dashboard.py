@@ -125,3 +125,15 @@ def test_403_is_a_styled_page_in_the_site_layout():
     html = response.content.decode()
     assert 'class="topbar"' in html and "accord.css" in html
     assert "your role in this project does not open this page" in html
+
+
+@pytest.mark.django_db
+def test_every_disputed_sentence_links_to_adjudicate_it():
+    """Issue 13, bug 7: "Adjudicate this" from every disputed sentence on the dashboard."""
+    project = demo_load().project
+    report = agreement_compute(project=project).report
+    html = _client("lead").get(f"/p/{project.slug}/agreement/").content.decode()
+    assert report["disputed"]
+    for d in report["disputed"]:
+        assert f'href="/p/{project.slug}/adjudicate/{d["id"]}/"' in html
+    assert html.count(">Adjudicate this</a>") == len(report["disputed"])
