@@ -137,3 +137,20 @@ def test_every_disputed_sentence_links_to_adjudicate_it():
     for d in report["disputed"]:
         assert f'href="/p/{project.slug}/adjudicate/{d["id"]}/"' in html
     assert html.count(">Adjudicate this</a>") == len(report["disputed"])
+
+
+@pytest.mark.django_db
+def test_undefined_event_part_f1_per_type_renders_as_a_dash():
+    from annotator.agreement.models import AgreementReport
+
+    project = demo_load().project
+    stored = AgreementReport.objects.filter(project=project).first()
+    report = stored.report
+    per_type = report["events"]["parts"]["per_type"]
+    name = next(iter(per_type))
+    per_type[name]["argument_classification"] = {"f1": None, "f1_note": "no arguments of this type"}
+    stored.report = report
+    stored.save(update_fields=["report"])
+    html = _client("lead").get(f"/p/{project.slug}/agreement/").content.decode()
+    assert "<td></td>" not in html
+    assert "no arguments of this type" in html
