@@ -19,10 +19,10 @@ QUEUE_PAGE = 200
 
 
 def _lead_project(request: HttpRequest, slug: str) -> Project:
-    """The project if the caller leads it, else 404 (annotators never see others' labels)."""
-    return project_for_page(
-        request, slug, roles=[Role.LEAD], hide_from_other_roles=True, fields=("id", "slug", "name", "label_schema")
-    )[0]
+    """The project if the caller leads it; other members get 403 (the styled page, like the
+    agreement dashboard and the adjudication API: they know the project, the refusal is what
+    keeps others' labels from them), non-members 404."""
+    return project_for_page(request, slug, roles=[Role.LEAD], fields=("id", "slug", "name", "label_schema"))[0]
 
 
 @login_required

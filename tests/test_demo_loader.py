@@ -53,3 +53,17 @@ def test_cli_errors_name_the_problem(tmp_path):
     schema.write_text('{"entity_types": [}')
     with pytest.raises(CommandError, match="line 1"):
         call_command("create_project", "news", "--schema", str(schema))
+
+
+def test_load_demo_computes_the_agreement_report_once_per_data_version():
+    """Issue 13, bug 11: the demo's dashboard opened on "No agreement report yet." although
+    every annotation is there; load_demo computes it in-process (no worker needed)."""
+    from annotator.agreement.models import AgreementReport
+
+    call_command("load_demo")
+    demo = Project.objects.get(slug="demo")
+    reports = AgreementReport.objects.filter(project=demo)
+    assert reports.count() == 1
+    assert reports.get().report["sentences_annotated"] > 0
+    call_command("load_demo")  # unchanged data: no second report
+    assert reports.count() == 1

@@ -212,7 +212,9 @@ def _validate_stance(schema: dict[str, Any], stance: list[Any], require_all_targ
     if require_all_targets:
         for target in targets:
             if target not in seen:
-                errors.append(_err("stance", f"The target {_short(target)} has no stance label."))
+                # The whole target (at most 300 characters): the annotator must know which one.
+                errors.append(_err("stance", f"The target {target!r} has no stance label; "
+                                             "every target needs one before the sentence is submitted."))
     return errors
 
 
@@ -298,7 +300,8 @@ def validate_annotation(
     (bookkeeping keys are allowed); offsets (see :func:`validate_span`) and optional span
     ``text``; entity labels, duplicates, and overlaps unless the schema allows them;
     stance targets and labels, at most one item per target (exactly one for every target
-    with ``require_all_targets``, which the API sets on submit); event types, triggers,
+    with ``require_all_targets``, or when the schema's stance section says
+    ``"required": true`` and the payload's ``status`` is ``"submitted"``); event types, triggers,
     roles of that type, duplicate events and arguments.
     """
     if not isinstance(payload, dict):
@@ -310,7 +313,12 @@ def validate_annotation(
     if list_errors:
         errors += list_errors
     else:
-        errors += _validate_stance(schema, stance, require_all_targets)
+        # A schema with ``"stance": {"required": true}`` needs every target on submission
+        # (not on drafts or skips: those may be partial).
+        section = schema.get("stance")
+        required = isinstance(section, dict) and section.get("required") is True
+        submitted = payload.get("status") == "submitted"
+        errors += _validate_stance(schema, stance, require_all_targets or (required and submitted))
     events, list_errors = _list_field(payload, "events", MAX_EVENTS, "events")
     errors += list_errors + _validate_events(schema, sentence_text, events)
     return errors

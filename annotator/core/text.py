@@ -45,3 +45,9 @@ def first_unstorable(value: Any, path: str = "") -> tuple[str, str] | None:
         elif isinstance(item, list):
             stack.extend(reversed([(v, f"{where}[{i}]") for i, v in enumerate(item)]))
     return None
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """``"1 new article"``, ``"2 new articles"``: a count with its noun in the right number
+    (``plural`` for irregular nouns; otherwise ``singular + "s"``)."""
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from annotator.core.bulk_copy import CopyBatches, copy_text
 from annotator.core.errors import DomainError
 from annotator.core.sql_names import column, table
+from annotator.core.text import counted
 from annotator.projects.models import Project
 
 from .models import Document, Sentence
@@ -78,7 +79,7 @@ def articles_import(
     """
     report = progress or (lambda fraction, message: None)
     articles = articles_parse(files=files)
-    report(0.1, f"read {len(articles)} articles")
+    report(0.1, f"read {counted(len(articles), 'article')}")
     return articles_store(project=project, articles=articles, progress=report)
 
 
@@ -112,7 +113,7 @@ def articles_store(
         for a, digest in fresh
     ]
     segmented = segment_batches([a.text for a, _ in fresh], batch_size=SEGMENT_BATCH)
-    report(0.15, f"segmenting and saving {len(documents)} new articles")
+    report(0.15, f"segmenting and saving {counted(len(documents), 'new article')}")
     with transaction.atomic():
         if connection.vendor == "postgresql":
             document_ids, total_sentences = _store_streaming(documents=documents, segmented=segmented)
@@ -186,7 +187,7 @@ def _store_batched(
 ) -> tuple[list[int], int]:
     """Other databases (SQLite for `make run`): segment everything, then bulk inserts."""
     all_sentences = [sentences for batch in segmented for sentences in batch]
-    report(0.5, f"segmented {len(documents)} articles")
+    report(0.5, f"segmented {counted(len(documents), 'article')}")
     for document, sentences in zip(documents, all_sentences, strict=True):
         document.sentence_count = len(sentences)
     document_ids = [d.pk for d in Document.objects.bulk_create(documents, batch_size=BATCH)]

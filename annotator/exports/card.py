@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotator.core.text import counted
 from annotator.exports.coverage import STATUS_MEANING, STATUSES
 from annotator.exports.formats import GoldRecord
 from annotator.exports.formats._common import HF_SPLITS, SPLITS
@@ -161,7 +162,7 @@ def agreement_lines(report: Mapping[str, Any] | None) -> list[str]:
             f" {_fmt(trig.get('exact'))}, overlap {_fmt(trig.get('overlap'))}"
         )
         for etype, fig in (events.get("types") or {}).items():
-            lines.append(f"  - {etype}: α {_fmt(fig.get('alpha'))} ({fig.get('positives', '?')} positives)")
+            lines.append(f"  - {etype}: α {_fmt(fig.get('alpha'))} ({_positives(fig.get('positives'))})")
         parts = events.get("parts") or {}
         if parts:
             lines.append("- Event parts (ACE scoring, F1 mean over annotator pairs): " + ", ".join(
@@ -431,3 +432,8 @@ def dataset_card(
         "",
     ]
     return hf_card_yaml(metadata) + "\n" + "\n".join(lines)
+
+
+def _positives(n: object) -> str:
+    """``1 positive``, ``3 positives``; ``? positives`` when the report has no count."""
+    return counted(n, "positive") if isinstance(n, int) else "? positives"

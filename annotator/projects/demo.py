@@ -11,6 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from annotator.agreement.models import AgreementReport
+from annotator.agreement.services import agreement_compute, agreement_data_version
 from annotator.annotations.models import Annotation, AnnotationStatus, Assignment, AssignmentState
 from annotator.annotations.services import annotation_save, labels_clean
 from annotator.documents.parsing import ArticleIn, content_hash
@@ -122,9 +124,18 @@ def demo_load(*, fixtures_dir: Path | None = None) -> DemoResult:
         practice = _practice_project(
             schema=schema, guidelines=guidelines, lead=lead, annotators=list(annotators.values()), article=article
         )
+    _agreement_ensure(project)
     return DemoResult(
         project=project, logins=logins, created=created, annotations_written=written, practice=practice
     )
+
+
+def _agreement_ensure(project: Project) -> None:
+    """The demo's dashboard shows a report at once: computed here, in this process, with the
+    same code as ``compute_agreement`` (no worker needed); not again for unchanged data."""
+    version = agreement_data_version(project_id=project.id)
+    if not AgreementReport.objects.filter(project=project, data_version=version).exists():
+        agreement_compute(project=project)
 
 
 PRACTICE_SLUG = "demo-practice"

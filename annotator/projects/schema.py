@@ -34,7 +34,7 @@ DEFAULT_PALETTE: tuple[str, ...] = (
 
 TOP_LEVEL_KEYS = frozenset({"entity_types", "allow_overlapping_entities", "stance", "event_types"})
 ENTITY_TYPE_KEYS = frozenset({"name", "hotkey", "color", "description"})
-STANCE_KEYS = frozenset({"targets", "labels"})
+STANCE_KEYS = frozenset({"targets", "labels", "required"})
 EVENT_TYPE_KEYS = frozenset({"name", "roles", "description"})
 
 # Bounds keep the workspace usable and a hostile PATCH cheap to reject.
@@ -223,6 +223,9 @@ def _validate_stance(value: object) -> list[Error]:
     if isinstance(targets, list) and targets and isinstance(labels, list) and len(labels) < 2:
         # One label is no choice at all; agreement on it would be undefined.
         errors.append(_err("stance.labels", "At least two stance labels are needed when there are stance targets."))
+    if "required" in value and not isinstance(value["required"], bool):
+        # true: a submission (not a draft or skip) needs a label for every target.
+        errors.append(_err("stance.required", f"Must be true or false, not {json_type_name(value['required'])}."))
     return errors
 
 
@@ -291,7 +294,8 @@ def validate_label_schema(schema: object) -> list[dict[str, str]]:
 
     Accepts any value (parsed JSON or not) and never raises. Required: ``entity_types``
     (may be empty). Optional: ``allow_overlapping_entities`` (bool), ``stance``
-    (``{"targets", "labels"}``), ``event_types``. Unknown keys at any level are errors.
+    (``{"targets", "labels", "required"}``; ``required`` true makes a
+    submission need a label for every target), ``event_types``. Unknown keys at any level are errors.
     """
     if not isinstance(schema, dict):
         return [_err("", f"The label schema must be a JSON object, not {json_type_name(schema)}.")]

@@ -27,3 +27,20 @@ def sanitised(html: str) -> SafeString:
 @register.filter
 def percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
+
+
+@register.filter
+def metric(section: object, key: str) -> SafeString:
+    """``section[key]`` to 3 places, or "—" with the report's ``<key>_note`` saying why it is
+    undefined (an undefined value is None in the report; ``default_if_none|floatformat``
+    rendered it blank)."""
+    from django.template.defaultfilters import floatformat
+
+    data = section if isinstance(section, dict) else {}
+    value = data.get(key)
+    if value is None:
+        note = data.get(f"{key}_note")
+        if note:
+            return format_html('— <span class="note">({})</span>', note)
+        return format_html("—")
+    return format_html("{}", floatformat(value, 3))

@@ -95,3 +95,62 @@ def test_lead_sees_unitizing_alpha_and_event_parts():
     assert f"{report['events']['parts']['argument_classification']['f1']:.3f}" in html
     for role in report["events"]["parts"]["per_role"]:
         assert f'<th scope="row">{role}</th>' in html
+
+
+@pytest.mark.django_db
+def test_undefined_values_render_as_a_dash_with_their_note():
+    """Issue 13, bug 11: "Trigger F1 exact , overlap ;" -- undefined values were blank."""
+    from annotator.agreement.models import AgreementReport
+
+    project = demo_load().project
+    stored = AgreementReport.objects.filter(project=project).first()
+    report = stored.report
+    report["events"]["trigger_f1"] = {"exact": None, "exact_note": "no triggers were marked",
+                                      "overlap": None, "overlap_note": "no triggers were marked"}
+    report["events"]["argument_f1"] = {"exact": None, "exact_note": "no arguments were marked"}
+    stored.report = report
+    stored.save(update_fields=["report"])
+    html = _client("lead").get(f"/p/{project.slug}/agreement/").content.decode()
+    assert "Trigger F1 exact , overlap ;" not in html
+    assert "Trigger F1 exact —" in html and "no triggers were marked" in html
+    assert "argument F1 exact —" in html and "no arguments were marked" in html
+
+
+@pytest.mark.django_db
+def test_403_is_a_styled_page_in_the_site_layout():
+    """Issue 13, bug 11: the 403 page was the browser's bare one."""
+    project = demo_load().project
+    response = _client("ana").get(f"/p/{project.slug}/agreement/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert 'class="topbar"' in html and "accord.css" in html
+    assert "your role in this project does not open this page" in html
+
+
+@pytest.mark.django_db
+def test_every_disputed_sentence_links_to_adjudicate_it():
+    """Issue 13, bug 7: "Adjudicate this" from every disputed sentence on the dashboard."""
+    project = demo_load().project
+    report = agreement_compute(project=project).report
+    html = _client("lead").get(f"/p/{project.slug}/agreement/").content.decode()
+    assert report["disputed"]
+    for d in report["disputed"]:
+        assert f'href="/p/{project.slug}/adjudicate/{d["id"]}/"' in html
+    assert html.count(">Adjudicate this</a>") == len(report["disputed"])
+
+
+@pytest.mark.django_db
+def test_undefined_event_part_f1_per_type_renders_as_a_dash():
+    from annotator.agreement.models import AgreementReport
+
+    project = demo_load().project
+    stored = AgreementReport.objects.filter(project=project).first()
+    report = stored.report
+    per_type = report["events"]["parts"]["per_type"]
+    name = next(iter(per_type))
+    per_type[name]["argument_classification"] = {"f1": None, "f1_note": "no arguments of this type"}
+    stored.report = report
+    stored.save(update_fields=["report"])
+    html = _client("lead").get(f"/p/{project.slug}/agreement/").content.decode()
+    assert "<td></td>" not in html
+    assert "no arguments of this type" in html

@@ -538,3 +538,38 @@ def test_any_payload_returns_a_list_of_errors(payload: object, text: str) -> Non
     errors = validate_annotation(SCHEMA, text, payload)
     assert isinstance(errors, list)
     assert all(set(e) == {"field", "message"} and isinstance(e["field"], str) for e in errors)
+
+
+# --- required stance (issue 13, bug 8) ---------------------------------------------
+REQUIRED_SCHEMA: dict[str, Any] = {**SCHEMA, "stance": {**SCHEMA["stance"], "required": True}}
+
+
+@pytest.mark.parametrize("status", ["submitted"])
+def test_submission_missing_a_required_stance_target_is_refused_naming_it(status: str) -> None:
+    payload = valid_payload()
+    payload.update(stance=[], status=status)
+    errors = validate_annotation(REQUIRED_SCHEMA, TEXT, payload)
+    assert fields(errors) == ["stance"]
+    assert TARGET in errors[0]["message"]
+
+
+@pytest.mark.parametrize("status", ["draft", "skipped", None])
+def test_required_stance_does_not_bind_drafts_or_skips(status: str | None) -> None:
+    payload = valid_payload()
+    payload["stance"] = []
+    payload.pop("status", None)  # no status: the API reads it as a draft
+    if status:
+        payload["status"] = status
+    assert validate_annotation(REQUIRED_SCHEMA, TEXT, payload) == []
+
+
+def test_required_stance_is_met_by_a_label_for_every_target() -> None:
+    payload = valid_payload()
+    payload["status"] = "submitted"
+    assert validate_annotation(REQUIRED_SCHEMA, TEXT, payload) == []
+
+
+def test_stance_not_required_by_default_even_on_submit() -> None:
+    payload = valid_payload()
+    payload.update(stance=[], status="submitted")
+    assert validate_annotation(SCHEMA, TEXT, payload) == []

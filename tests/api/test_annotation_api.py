@@ -244,3 +244,19 @@ def test_a_submission_while_agreement_waits_does_not_query_to_schedule_it(
         assert saved.status_code == 200, saved.content
     assert not [q["sql"] for q in submit.captured_queries if "jobs_job" in q["sql"] or 'FROM "projects_project"' in q["sql"]]
     assert Job.objects.filter(project=project, kind="agreement").count() == 1
+
+
+def test_a_required_stance_target_missing_on_submit_gets_400_naming_stance(project):
+    """Issue 13, bug 8: ``"stance": {"required": true}`` makes the API refuse a submission
+    (not a draft) without a label for every target, with the field and the target named."""
+    project.label_schema = {**project.label_schema, "stance": {**project.label_schema["stance"], "required": True}}
+    project.save(update_fields=["label_schema"])
+    _, client = member(project)
+    first = client.get(f"/api/projects/{project.id}/next/").json()["sentence"]
+    url = f"/api/sentences/{first['id']}/annotation/"
+    draft = client.put(url, {**payload(first["text"], status="draft"), "stance": []}, format="json")
+    assert draft.status_code == 200
+    refused = client.put(url, {**payload(first["text"], version=1), "stance": []}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["field"] == "stance" and "the pact" in refused.json()["detail"]
+    assert Annotation.objects.get().status == "draft"

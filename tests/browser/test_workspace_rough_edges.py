@@ -216,3 +216,23 @@ def test_enter_on_an_untouched_sentence_with_stance_unset_warns_first(page, live
     page.keyboard.press("Enter")  # on purpose: a second Enter submits it as it is
     expect(page.locator("#ws-title")).to_have_text("All done")
     assert _annotation(sentence, user).status == "submitted"
+
+
+def test_required_stance_blocks_submission_with_the_target_named(page, live_server, make_project):
+    """Bug 8: when the schema says ``"stance": {"required": true}`` a second Enter must not
+    submit either (nor a labelled sentence without stance): the message names the target."""
+    project, user = make_project("required-stance", [("A visit", VISIT)])
+    project.label_schema = {**project.label_schema, "stance": {**project.label_schema["stance"], "required": True}}
+    project.save(update_fields=["label_schema"])
+    sentence = _only_sentence(project)
+    _open(page, live_server, project)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # not a confirmation when the schema requires stance
+    expect(page.locator("#ws-message")).to_contain_text(
+        "Stance on “the Russia–North Korea mutual defence pact” is required")
+    page.keyboard.press("p")
+    page.keyboard.press("Enter")
+    expect(page.locator("#ws-message")).to_contain_text("is required")
+    expect(page.locator("#ws-title")).not_to_have_text("All done")
+    saved = _annotation(sentence, user)
+    assert saved is None or saved.status != "submitted"

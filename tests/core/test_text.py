@@ -51,3 +51,14 @@ def test_the_annotation_validator_refuses_them_for_every_caller(field: str) -> N
     with pytest.raises(DomainError) as info:
         annotation_check(schema={"entity_types": []}, text="Putin met Kim.", payload=payload)
     assert info.value.field == field and "NUL" in info.value.message
+
+
+def test_counted_pluralises_english_nouns() -> None:
+    """Issue 13, bug 11: "1 new articles", "(1 positives)"."""
+    from annotator.core.text import counted
+
+    assert counted(1, "new article") == "1 new article"
+    assert counted(0, "new article") == "0 new articles"
+    assert counted(2, "positive") == "2 positives"
+    assert counted(1, "sentence", "sentences") == "1 sentence"
+    assert counted(3, "entity", "entities") == "3 entities"

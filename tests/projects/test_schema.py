@@ -255,6 +255,15 @@ def test_stance_label_with_whitespace() -> None:
     assert fields(errors_for(lambda s: s["stance"]["labels"].append("pro "))) == ["stance.labels[4]"]
 
 
+def test_stance_required_is_accepted_as_a_boolean() -> None:
+    assert errors_for(lambda s: s["stance"].update(required=True)) == []
+    assert errors_for(lambda s: s["stance"].update(required=False)) == []
+
+
+def test_stance_required_not_a_boolean() -> None:
+    assert fields(errors_for(lambda s: s["stance"].update(required="yes"))) == ["stance.required"]
+
+
 def test_stance_labels_not_a_list() -> None:
     assert fields(errors_for(lambda s: s["stance"].update(labels="favor"))) == ["stance.labels"]
 

@@ -131,8 +131,8 @@ PAGES: dict[str, tuple[Callable[[World], dict], dict[str, int]]] = {
     "agreement": (lambda w: {}, {L: 200, A: 403, O2: 403, V: 403, X: 404, N: 302}),
     "agreement-sentence": (lambda w: {"sentence_id": w.s1.pk}, {L: 200, A: 403, O2: 403, V: 403, X: 404, N: 302}),
     "exports": (lambda w: {}, {L: 200, A: 403, O2: 403, V: 200, X: 404, N: 302}),
-    "adjudicate": (lambda w: {}, {L: 200, A: 404, O2: 404, V: 404, X: 404, N: 302}),
-    "adjudicate-sentence": (lambda w: {"sentence_id": w.s1.pk}, {L: 200, A: 404, O2: 404, V: 404, X: 404, N: 302}),
+    "adjudicate": (lambda w: {}, {L: 200, A: 403, O2: 403, V: 403, X: 404, N: 302}),  # like agreement (bug 11)
+    "adjudicate-sentence": (lambda w: {"sentence_id": w.s1.pk}, {L: 200, A: 403, O2: 403, V: 403, X: 404, N: 302}),
     "manage-settings": (lambda w: {}, {L: 200, A: 403, O2: 403, V: 403, X: 404, N: 302}),
     "manage-import": (lambda w: {}, {L: 200, A: 403, O2: 403, V: 403, X: 404, N: 302}),
     "manage-members": (lambda w: {}, {L: 200, A: 403, O2: 403, V: 403, X: 404, N: 302}),

@@ -1,6 +1,8 @@
 // The dashboard's "Recompute" button: start the job, show its progress, reload when done.
 // Messages from the server are inserted as text, never as HTML.
 
+import { jobLine } from './lib/jobline.js';
+
 const POLL_MS = 1000;
 
 function cookie(name) {
@@ -35,7 +37,7 @@ function init() {
 
   async function poll(jobId) {
     const job = await json(`/api/jobs/${jobId}/`);
-    show(job.progress, `${job.state}: ${job.message || ''}`);
+    show(job.progress, jobLine(job));
     if (job.state === 'done') {
       window.location.reload();
       return;

@@ -2,6 +2,7 @@
 // refresh the list of exports. Text from the server is always inserted as text.
 
 import { snippetLines } from './lib/snippet.js';
+import { jobLine } from './lib/jobline.js';
 
 const POLL_MS = 700;
 const root = document.getElementById("exports");
@@ -83,7 +84,7 @@ function showStatus(progress, message, isError = false) {
 async function watch(jobId) {
   for (;;) {
     const job = await api(`${root.dataset.jobsUrl}${jobId}/`);
-    showStatus(job.progress, `${job.state}: ${job.message || ""}`);
+    showStatus(job.progress, jobLine(job));
     if (job.state === "done" || job.state === "failed") {
       if (job.state === "failed") showStatus(job.progress, `failed: ${job.error || job.message}`, true);
       else showStatus(100, "done — the file is in the list below");

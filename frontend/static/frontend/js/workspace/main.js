@@ -481,6 +481,11 @@ async function submit() {
   const chosen = new Set(a.stance.map((x) => x.target));
   const unset = (schema.stance?.targets ?? []).filter((t) => !chosen.has(t));
   const untouched = !a.entities.length && !a.events.length && !a.stance.length;
+  if (schema.stance?.required === true && unset.length) {
+    // The schema requires a stance for every target: the server would refuse it too (400 "stance").
+    message(`Stance on ${unset.map((t) => `“${t}”`).join(', ')} is required before submitting: pick a stance label (digits).`, 'error');
+    return;
+  }
   if (untouched && unset.length && s.confirmEmpty !== s.sentence.id) {
     // The guidelines say fields must not be empty: one Enter out of habit must not send a blank.
     s.confirmEmpty = s.sentence.id;
