@@ -18,8 +18,9 @@ def test_run_prints_the_url_last_after_the_server_answers_on_the_chosen_port():
     start = out.index("celery -A annotator")
     script = out[start:]
     assert "--quiet" in script.split("&", 1)[0]  # no banner
-    serve, poll, url = script.index("runserver 127.0.0.1:8400"), script.index("create_connection"), script.index("running at http://127.0.0.1:8400/")
+    serve, poll, url = script.index("gunicorn annotator.wsgi"), script.index("create_connection"), script.index("running at http://127.0.0.1:8400/")
     assert serve < poll < url
+    assert "--bind 127.0.0.1:8400" in script[serve:poll], "gunicorn serves on the chosen port"
     assert "running at" not in out[:start]
 
 

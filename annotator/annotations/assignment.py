@@ -44,8 +44,14 @@ def _live_count(sentence_id: int, project: Project) -> int:
 
 
 def _lock(queryset, *, skip_locked: bool = True):  # type: ignore[no-untyped-def]
+    """Sentence rows are locked FOR NO KEY UPDATE: it serialises assigners and late
+    submissions among themselves but, unlike FOR UPDATE, does not block the FOR KEY SHARE
+    that another transaction's foreign-key check takes on the sentence at its COMMIT
+    (constraints are deferred) -- that wait, behind a submission waiting for the project
+    row, deadlocked racing submissions."""
     if connection.features.has_select_for_update_skip_locked:
-        return queryset.select_for_update(skip_locked=skip_locked, of=("self",))
+        no_key = connection.features.has_select_for_no_key_update
+        return queryset.select_for_update(skip_locked=skip_locked, of=("self",), no_key=no_key)
     return queryset
 
 
