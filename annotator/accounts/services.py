@@ -41,6 +41,16 @@ def username_clean(username: str) -> str:
     return name
 
 
+def password_check_and_set(user: Any, password: str) -> None:
+    """Check ``password`` with Django's validators (DomainError, field ``password``) and set
+    it on ``user`` (not saved)."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), field="password") from None
+    user.set_password(password)
+
+
 def user_create(*, username: str, password: str | None = None, email: str = "") -> Any:
     """A new account. The username is checked (``username_clean``); a password is checked
     by Django's validators (DomainError field ``password``) and set, else the account has
@@ -50,11 +60,7 @@ def user_create(*, username: str, password: str | None = None, email: str = "") 
     User = get_user_model()
     user = User(username=name, email=email or "")
     if password is not None:
-        try:
-            validate_password(password, user)
-        except ValidationError as exc:
-            raise DomainError(" ".join(exc.messages), field="password") from None
-        user.set_password(password)
+        password_check_and_set(user, password)
     else:
         user.set_unusable_password()
     user.save()

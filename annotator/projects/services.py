@@ -6,13 +6,11 @@ import re
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
 from annotator.accounts.selectors import may_create_projects
-from annotator.accounts.services import user_create
+from annotator.accounts.services import password_check_and_set, user_create
 from annotator.accounts.usernames import username_normalize
 from annotator.annotations.models import Annotation, AnnotationRevision
 from annotator.core.errors import Conflict, DomainError, PermissionDenied
@@ -255,11 +253,7 @@ def user_ensure(*, username: str, password: str | None = None, email: str = "") 
     if user is None:
         return user_create(username=username, password=password, email=email)
     if password is not None:
-        try:
-            validate_password(password, user)
-        except ValidationError as exc:
-            raise DomainError(" ".join(exc.messages), field="password") from None
-        user.set_password(password)
+        password_check_and_set(user, password)
         user.save(update_fields=["password"])
     return user
 

@@ -17,22 +17,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from annotator.exports.formats.brat import rebuild_text
+
 from ..sources import Member
 from ..types import AnnotationIn, ArgumentIn, DocumentIn, EventIn, ReadOptions, ReadResult, SpanIn, StanceIn, Where
 from ._common import jsonl_lines
 
 NAME = "accord"
-
-
-def _rebuild(sentences: list[tuple[int, str]]) -> str:
-    parts: list[str] = []
-    pos = 0
-    for start, text in sentences:
-        if start > pos:
-            parts.append(" " * (start - pos - 1) + "\n")
-        parts.append(text)
-        pos = start + len(text)
-    return "".join(parts)
 
 
 def _layers(result: ReadResult, labels: Any, base: int, scope: tuple[int, int], who: str, where: Where) -> AnnotationIn | None:
@@ -100,7 +91,7 @@ def read(members: list[Member], options: ReadOptions) -> ReadResult:
     for key, doc in docs.items():
         given = doc["document"].get("text")
         fits = isinstance(given, str) and all(given[s : s + len(t)] == t for s, t in doc["sentences"])
-        documents_text = given if fits else _rebuild(doc["sentences"])
+        documents_text = given if fits else rebuild_text(doc["sentences"])
         title = doc["document"].get("title")
         result.documents.append(
             DocumentIn(
