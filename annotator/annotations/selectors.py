@@ -159,24 +159,6 @@ def queue_of(*, project: Project, annotator: Any) -> QuerySet[Assignment]:
     )
 
 
-def queue_neighbours(*, project_id: int, annotator: Any, document_id: int, index: int) -> dict[str, int | None]:
-    """The sentences of the caller's own assignments just before and after the given
-    position in document order (the queue's order), for going back and forth; None at
-    either end. Only the caller's assignments: nothing about anyone else's work."""
-    mine = Assignment.objects.filter(project_id=project_id, annotator=annotator)
-    before = Q(sentence__document_id__lt=document_id) | Q(sentence__document_id=document_id, sentence__index__lt=index)
-    after = Q(sentence__document_id__gt=document_id) | Q(sentence__document_id=document_id, sentence__index__gt=index)
-    previous = mine.filter(before).order_by("-sentence__document_id", "-sentence__index").values("sentence_id")[:1]
-    following = mine.filter(after).order_by("sentence__document_id", "sentence__index").values("sentence_id")[:1]
-    row = (
-        Project.objects.filter(pk=project_id)
-        .annotate(previous=Subquery(previous, output_field=IntegerField()), next=Subquery(following, output_field=IntegerField()))
-        .values("previous", "next")
-        .first()
-    )
-    return {"previous": row["previous"], "next": row["next"]} if row else {"previous": None, "next": None}
-
-
 def assignments_of_project(*, project: Project) -> QuerySet[Assignment]:
     return (
         Assignment.objects.filter(project=project)
